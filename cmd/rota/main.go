@@ -1,0 +1,175 @@
+// Command rota runs schedules, appointments and timesheets from a terminal:
+// one local SQLite store with a TUI, a CalDAV server, webcal feeds and .ics
+// import and export. Bare `rota` opens the TUI; subcommands do the rest.
+//
+// main.go is the only place that knows which store and which doors run: it
+// parses the global flags, opens the store and dispatches to cmdX functions
+// with the signature func(e *env, args []string) error.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// command is one subcommand of the dispatch table.
+type command struct {
+	run   func(e *env, args []string) error
+	usage string // one line: arguments and what it does
+	// noStore marks commands that do not need the store opened for them.
+	noStore bool
+}
+
+// commands is the dispatch table. Each owner writes the function in the file
+// named in the comment; the signature is func(e *env, args []string) error.
+var commands = map[string]command{
+	// CLI engineer.
+	"import":    {run: cmdImport, usage: "FILE... [--calendar NAME]  import .ics files, each all or nothing"},
+	"export":    {run: cmdExport, usage: "[--calendar NAME] [-o FILE]  write one VCALENDAR (all calendars by default)"},
+	"list":      {run: cmdList, usage: "[--from DATE] [--to DATE] [--calendar NAME] [--json]  instances in [from, to)"},
+	"calendars": {run: cmdCalendars, usage: "[add NAME [--color C] [--kind K] [--tz Z] [--display D] | rm NAME]  list or change calendars"},
+	"demo":      {run: cmdDemo, usage: "[--open]  fill the store with realistic sample data (idempotent)"},
+	// CalDAV engineer: serve.go.
+	"serve": {run: cmdServe, usage: "[--addr ADDR]  run the CalDAV server and webcal feeds"},
+	"user":  {run: cmdUser, usage: "add|rm|list ...  CalDAV logins"},
+	"feed":  {run: cmdFeed, usage: "add|rm|list ...  webcal feeds"},
+	// Schedules engineer: schedule.go.
+	"schedule": {run: cmdSchedule, usage: "...  schedules and their series"},
+	"slots":    {run: cmdSlots, usage: "...  free slots"},
+	// Timesheet engineer: timesheet.go.
+	"timesheet": {run: cmdTimesheet, usage: "...  timesheets and time entries"},
+	// TUI engineer: tui.go (bare `rota`, also `rota tui`).
+	"tui": {run: cmdTUI, usage: "[--serve ADDR]  open the terminal UI (the default)"},
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "rota ") && !strings.HasPrefix(msg, "rota: ") {
+			msg = "rota: " + msg
+		}
+		fmt.Fprintln(os.Stderr, msg)
+		var u usageError
+		if errors.As(err, &u) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// usageError is a mistake in how rota was called; main exits 2 for it.
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+// usagef returns a usageError with a formatted message.
+func usagef(format string, args ...any) error {
+	return usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// run parses the global flags, opens the store and runs one subcommand.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	return runAt(ctx, time.Now, args, stdin, stdout, stderr)
+}
+
+// runAt is run with an injected clock, so tests pin "today".
+func runAt(ctx context.Context, now func() time.Time, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("rota", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	storePath := fs.String("store", "", "store `PATH` (also ROTA_STORE; default $XDG_DATA_HOME/rota/rota.db)")
+	user := fs.String("user", "", "owner `NAME` of calendars the CLI makes (also ROTA_USER; default the OS user)")
+	tz := fs.String("tz", "", "time `ZONE` for display and dates (IANA name; default local)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout, fs)
+			return nil
+		}
+		return usagef("%v (see rota help)", err)
+	}
+	args = fs.Args()
+	name := "tui"
+	if len(args) > 0 {
+		name, args = args[0], args[1:]
+	}
+	if name == "help" || name == "-h" || name == "--help" {
+		if len(args) > 0 {
+			if c, ok := commands[args[0]]; ok {
+				fmt.Fprintf(stdout, "usage: rota %s %s\n", args[0], c.usage)
+				return nil
+			}
+		}
+		printUsage(stdout, fs)
+		return nil
+	}
+	c, ok := commands[name]
+	if !ok {
+		return usagef("unknown command %q (see rota help)", name)
+	}
+	cfg := config{StorePath: *storePath, User: *user, TZ: *tz, Now: now}
+	e, err := newEnv(ctx, cfg, stdin, stdout, stderr, !c.noStore)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	if err := c.run(e, args); err != nil && !errors.Is(err, errHelpShown) {
+		return err
+	}
+	return nil
+}
+
+// printUsage lists the global flags and every command.
+func printUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintln(w, "usage: rota [--store PATH] [--user NAME] [--tz ZONE] [COMMAND [ARGS]]")
+	fmt.Fprintln(w, "\nWith no command rota opens the terminal UI.\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].usage)
+	}
+	fmt.Fprintln(w, "  help       [COMMAND]  this list, or one command's usage")
+	fmt.Fprintln(w, "\nGlobal flags:")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+// parseArgs parses flags that may come before, between or after positional
+// arguments (`rota import a.ics --calendar work b.ics`), which flag.Parse
+// alone does not allow. Everything after "--" is positional.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usagef("%s: %v", fs.Name(), err)
+		}
+		rest := fs.Args()
+		consumed := args[:len(args)-len(rest)]
+		if len(consumed) > 0 && consumed[len(consumed)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
