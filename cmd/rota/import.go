@@ -1,8 +1,209 @@
 package main
 
-import "errors"
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
 
-// cmdImport runs `rota import`.
+	"rota/model"
+	"rota/model/ics"
+)
+
+const importUsage = "FILE... [--calendar NAME]"
+
+// cmdImport runs `rota import FILE... [--calendar NAME]`. Each file is all or
+// nothing: it is decoded completely, then written in one transaction. A
+// refused file is reported with its name and line and the others still
+// import; the command fails if any file was refused.
 func cmdImport(e *env, args []string) error {
-	return errors.New("rota import: not built yet")
+	fs := e.newFlags("import", importUsage)
+	calName := fs.String("calendar", "default", "calendar `NAME` to import into (created if missing)")
+	files, err := e.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usagef("import: no files given (usage: rota import %s)", importUsage)
+	}
+	refused := 0
+	for _, f := range files {
+		if err := e.importFile(f, *calName); err != nil {
+			if e.ctx.Err() != nil {
+				return fmt.Errorf("import %s: %w", f, err)
+			}
+			refused++
+			fmt.Fprintf(e.stderr, "rota: import %s: %v\n", f, err)
+		}
+	}
+	if refused > 0 {
+		return fmt.Errorf("import: %d of %d files refused, the rest imported", refused, len(files))
+	}
+	return nil
+}
+
+// importResult is what one file brought.
+type importResult struct {
+	created, updated int
+	instances        int // of the finite objects
+	open             int // series without an end
+	skipped          map[string]int
+}
+
+// importFile imports one file into the calendar calName of e.user.
+func (e *env) importFile(path, calName string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return errors.Unwrap(err) // *PathError would repeat the file name
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if st, err := f.Stat(); err == nil {
+		if p := newProgress(e.stderr, filepath.Base(path), st.Size()); p != nil {
+			defer p.done()
+			r = p.reader(f)
+		}
+	}
+	objs, err := decodeCtx(e.ctx, r)
+	if err != nil {
+		return err
+	}
+	res, err := e.importObjects(objs, calName)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s: %s\n", path, res)
+	return nil
+}
+
+// importObjects writes decoded objects into calName (creating it), in one
+// transaction.
+func (e *env) importObjects(objs []model.Object, calName string) (importResult, error) {
+	res := importResult{skipped: map[string]int{}}
+	cal, err := e.store.Calendar(e.ctx, e.user, calName)
+	if errors.Is(err, model.ErrNotFound) {
+		cal = model.Calendar{Owner: e.user, Name: calName, DisplayName: calName, Kind: model.CalendarEvents}
+		if err := cal.Validate(); err != nil {
+			return res, fmt.Errorf("calendar: %w", err)
+		}
+		// Created only now that the file decoded: a refused file leaves the
+		// store as it was.
+		if len(objs) > 0 {
+			if err := e.store.CreateCalendar(e.ctx, &cal); err != nil {
+				return res, err
+			}
+		}
+	} else if err != nil {
+		return res, err
+	}
+	keep := objs[:0]
+	for _, o := range objs {
+		if !cal.Supports(o.Component) {
+			res.skipped[o.Component]++
+			continue
+		}
+		o.CalendarID = cal.ID
+		if o.Name == "" {
+			o.Name = objectName(o.UID)
+		}
+		keep = append(keep, o)
+	}
+	if len(keep) > 0 {
+		if res.created, res.updated, err = e.store.PutObjects(e.ctx, cal.ID, keep); err != nil {
+			return res, err
+		}
+	}
+	for i := range keep {
+		n, open := countInstances(&keep[i].Timing, e.loc)
+		res.instances += n
+		if open {
+			res.open++
+		}
+	}
+	return res, nil
+}
+
+func (r importResult) String() string {
+	s := fmt.Sprintf("%d objects (%d created, %d updated), %d instances", r.created+r.updated, r.created, r.updated, r.instances)
+	if r.open > 0 {
+		s += fmt.Sprintf(" + %d series without end", r.open)
+	}
+	skipped := 0
+	for _, n := range r.skipped {
+		skipped += n
+	}
+	if skipped > 0 {
+		s += fmt.Sprintf(", %d skipped (", skipped)
+		first := true
+		for _, comp := range []string{"VEVENT", "VTODO", "VJOURNAL"} {
+			if n := r.skipped[comp]; n > 0 {
+				if !first {
+					s += ", "
+				}
+				s += fmt.Sprintf("%d %s", n, comp)
+				first = false
+			}
+		}
+		s += " not taken by the calendar)"
+	}
+	return s
+}
+
+// countInstances counts the instances of a finite object, or says it has
+// no end. Expansion is capped by the model, so this never runs away.
+func countInstances(t *model.Timing, loc *time.Location) (n int, open bool) {
+	if !t.Recurring() {
+		return 1, false
+	}
+	first, last, open, err := t.Bounds(loc)
+	if err != nil || open {
+		return 0, open
+	}
+	occ, err := t.Expand(model.Range{From: first, To: last.Add(time.Second)}, loc)
+	if err != nil {
+		return model.MaxInstances, false
+	}
+	return len(occ), false
+}
+
+// objectName is the resource name of an imported object: its UID when that
+// is a safe path segment, else a hash of it (UIDs may hold '/', spaces...).
+func objectName(uid string) string {
+	safe := len(uid) > 0 && len(uid) <= 200
+	for _, r := range uid {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' || r == '@') {
+			safe = false
+			break
+		}
+	}
+	if safe && uid[0] != '.' {
+		return uid + ".ics"
+	}
+	sum := sha256.Sum256([]byte(uid))
+	return hex.EncodeToString(sum[:16]) + ".ics"
+}
+
+// decodeCtx decodes in the background so that a cancelled or timed-out
+// context ends the wait even if a pathological input were slow to decode.
+func decodeCtx(ctx context.Context, r io.Reader) ([]model.Object, error) {
+	type result struct {
+		objs []model.Object
+		err  error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		objs, err := ics.Decode(r)
+		ch <- result{objs, err}
+	}()
+	select {
+	case res := <-ch:
+		return res.objs, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
