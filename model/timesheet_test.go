@@ -419,3 +419,67 @@ func TestFormatHours(t *testing.T) {
 		}
 	}
 }
+
+// yearOfEntries makes four entries a working day for a year for each of
+// ten people: two billable blocks, a lunch break, an evening entry past
+// midnight on Fridays.
+func yearOfEntries(tb testing.TB, loc *time.Location) map[string][]TimeEntry {
+	out := map[string][]TimeEntry{}
+	first := LocalDate{2026, 1, 1}
+	for p := 0; p < 10; p++ {
+		person := fmt.Sprintf("p%d", p)
+		var es []TimeEntry
+		for i := 0; i < 365; i++ {
+			d := first.AddDays(i)
+			if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+				continue
+			}
+			at := func(h, m int) time.Time { return time.Date(d.Year, d.Month, d.Day, h, m, 0, 0, loc) }
+			es = append(es,
+				TimeEntry{UID: fmt.Sprintf("%s-%d-a", person, i), Person: person, Start: at(8, 30), End: at(12, 0), Activity: "support", Client: "acme", Billable: true},
+				TimeEntry{UID: fmt.Sprintf("%s-%d-b", person, i), Person: person, Start: at(12, 0), End: at(12, 30), Break: true},
+				TimeEntry{UID: fmt.Sprintf("%s-%d-c", person, i), Person: person, Start: at(12, 30), End: at(17, 0), Activity: "dev", Client: "globex", Billable: p%2 == 0},
+			)
+			if d.Weekday() == time.Friday {
+				es = append(es, TimeEntry{UID: fmt.Sprintf("%s-%d-d", person, i), Person: person, Start: at(22, 0), End: at(25, 30), Activity: "on call"})
+			}
+		}
+		out[person] = es
+	}
+	return out
+}
+
+// BenchmarkMonthReport totals one month for ten people, each with a year
+// of entries (about 800) handed in whole: the cost of the arithmetic and
+// of skipping what falls outside the month.
+func BenchmarkMonthReport(b *testing.B) {
+	loc := tsZone(b, "Europe/Berlin")
+	all := yearOfEntries(b, loc)
+	first, last, _ := PeriodDays(PeriodMonth, LocalDate{2026, 10, 15})
+	b.ReportAllocs()
+	for b.Loop() {
+		for p := 0; p < 10; p++ {
+			person := fmt.Sprintf("p%d", p)
+			r := NewReport(Timesheets(SheetInput{Person: person, First: first, Last: last, Zone: loc, Entries: all[person]}))
+			if r.Total.Worked == 0 {
+				b.Fatal("nothing worked")
+			}
+		}
+	}
+}
+
+func TestYearOfEntriesMonth(t *testing.T) {
+	loc := tsZone(t, "Europe/Berlin")
+	all := yearOfEntries(t, loc)
+	first, last, _ := PeriodDays(PeriodMonth, LocalDate{2026, 10, 15})
+	r := NewReport(Timesheets(SheetInput{Person: "p1", First: first, Last: last, Zone: loc, Entries: all["p1"]}))
+	if len(r.Days) != 31 {
+		t.Fatalf("%d days", len(r.Days))
+	}
+	// October 2026: 22 working days of 8h worked and 5 Fridays with 3.5h
+	// on call past midnight; September 25's runs into the 26th, not October.
+	want := 22*8*time.Hour + 5*(3*time.Hour+30*time.Minute)
+	if r.Total.Worked != want || r.Total.Target != 22*8*time.Hour || r.Total.Breaks != 22*30*time.Minute {
+		t.Errorf("October: worked %v (want %v), target %v, breaks %v", r.Total.Worked, want, r.Total.Target, r.Total.Breaks)
+	}
+}
