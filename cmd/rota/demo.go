@@ -41,7 +41,7 @@ func cmdDemo(e *env, args []string) error {
 				return fmt.Errorf("demo: %s: %w", ob.master.UID, err)
 			}
 			o.CalendarID = cal.ID
-			o.Name = objectName(o.UID)
+			o.Name = ics.ObjectName(o.UID)
 			objs = append(objs, o)
 		}
 		c, _, err := e.store.PutObjects(e.ctx, cal.ID, objs)

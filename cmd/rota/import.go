@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 
 	"rota/model"
@@ -69,13 +68,16 @@ func (e *env) importFile(path, calName string) error {
 			r = p.reader(f)
 		}
 	}
-	objs, err := decodeCtx(e.ctx, r)
+	objs, skipped, err := decodeCtx(e.ctx, r)
 	if err != nil {
 		return err
 	}
 	res, err := e.importObjects(objs, calName)
 	if err != nil {
 		return err
+	}
+	for _, s := range skipped {
+		res.skipped[s.Component]++
 	}
 	fmt.Fprintf(e.stdout, "%s: %s\n", path, res)
 	return nil
@@ -109,7 +111,7 @@ func (e *env) importObjects(objs []model.Object, calName string) (importResult, 
 		}
 		o.CalendarID = cal.ID
 		if o.Name == "" {
-			o.Name = objectName(o.UID)
+			o.Name = ics.ObjectName(o.UID)
 		}
 		keep = append(keep, o)
 	}
@@ -140,16 +142,19 @@ func (r importResult) String() string {
 	if skipped > 0 {
 		s += fmt.Sprintf(", %d skipped (", skipped)
 		first := true
-		for _, comp := range []string{"VEVENT", "VTODO", "VJOURNAL"} {
-			if n := r.skipped[comp]; n > 0 {
-				if !first {
-					s += ", "
-				}
-				s += fmt.Sprintf("%d %s", n, comp)
-				first = false
-			}
+		comps := make([]string, 0, len(r.skipped))
+		for comp := range r.skipped {
+			comps = append(comps, comp)
 		}
-		s += " not taken by the calendar)"
+		sort.Strings(comps)
+		for _, comp := range comps {
+			if !first {
+				s += ", "
+			}
+			s += fmt.Sprintf("%d %s", r.skipped[comp], comp)
+			first = false
+		}
+		s += ")"
 	}
 	return s
 }
@@ -171,39 +176,23 @@ func countInstances(t *model.Timing, loc *time.Location) (n int, open bool) {
 	return len(occ), false
 }
 
-// objectName is the resource name of an imported object: its UID when that
-// is a safe path segment, else a hash of it (UIDs may hold '/', spaces...).
-func objectName(uid string) string {
-	safe := len(uid) > 0 && len(uid) <= 200
-	for _, r := range uid {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' || r == '@') {
-			safe = false
-			break
-		}
-	}
-	if safe && uid[0] != '.' {
-		return uid + ".ics"
-	}
-	sum := sha256.Sum256([]byte(uid))
-	return hex.EncodeToString(sum[:16]) + ".ics"
-}
-
 // decodeCtx decodes in the background so that a cancelled or timed-out
 // context ends the wait even if a pathological input were slow to decode.
-func decodeCtx(ctx context.Context, r io.Reader) ([]model.Object, error) {
+func decodeCtx(ctx context.Context, r io.Reader) ([]model.Object, []ics.Skipped, error) {
 	type result struct {
-		objs []model.Object
-		err  error
+		objs    []model.Object
+		skipped []ics.Skipped
+		err     error
 	}
 	ch := make(chan result, 1)
 	go func() {
-		objs, err := ics.Decode(r)
-		ch <- result{objs, err}
+		objs, skipped, err := ics.DecodeAll(r)
+		ch <- result{objs, skipped, err}
 	}()
 	select {
 	case res := <-ch:
-		return res.objs, res.err
+		return res.objs, res.skipped, res.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, nil, ctx.Err()
 	}
 }

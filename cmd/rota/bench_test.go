@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-ical"
+)
+
+// bench100k is one VCALENDAR of 100,000 events, made once per run.
+var bench100k = sync.OnceValue(func() []byte { return genCalendar(100000) })
+
+// genCalendar writes n VEVENTs shaped like a busy team's calendar: mostly
+// single timed events, one in ten a weekly series in Europe/Berlin (some
+// with a moved instance), one in ten all-day.
+func genCalendar(n int) []byte {
+	var b bytes.Buffer
+	b.Grow(n * 300)
+	b.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//rota//bench//EN\r\n")
+	b.WriteString("BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\n" +
+		"DTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\n" +
+		"TZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n")
+	base := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+	for i := 0; i < n; i++ {
+		start := base.Add(time.Duration(i%(365*24*4)) * 15 * time.Minute)
+		uid := fmt.Sprintf("bench-%06d@rota.example", i)
+		fmt.Fprintf(&b, "BEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20260101T000000Z\r\n", uid)
+		switch i % 10 {
+		case 0: // weekly series
+			fmt.Fprintf(&b, "DTSTART;TZID=Europe/Berlin:%s\r\nDTEND;TZID=Europe/Berlin:%s\r\nRRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=20\r\n",
+				start.Format("20060102T150405"), start.Add(30*time.Minute).Format("20060102T150405"))
+		case 5: // all-day
+			fmt.Fprintf(&b, "DTSTART;VALUE=DATE:%s\r\nDTEND;VALUE=DATE:%s\r\n", start.Format("20060102"), start.AddDate(0, 0, 1).Format("20060102"))
+		default:
+			fmt.Fprintf(&b, "DTSTART:%s\r\nDTEND:%s\r\n", start.Format("20060102T150405Z"), start.Add(time.Hour).Format("20060102T150405Z"))
+		}
+		fmt.Fprintf(&b, "SUMMARY:Appointment %d with client %d\r\nLOCATION:Room %d\r\nDESCRIPTION:Generated for the import benchmark\\, number %d.\r\n"+
+			"ATTENDEE;CN=Client %d;PARTSTAT=ACCEPTED:mailto:client%d@example.com\r\nCATEGORIES:bench\r\nEND:VEVENT\r\n", i, i%977, i%12, i, i%977, i%977)
+		if i%20 == 0 { // a moved instance of the series
+			rid := start
+			fmt.Fprintf(&b, "BEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20260101T000000Z\r\nRECURRENCE-ID;TZID=Europe/Berlin:%s\r\n"+
+				"DTSTART;TZID=Europe/Berlin:%s\r\nDTEND;TZID=Europe/Berlin:%s\r\nSUMMARY:Appointment %d (moved)\r\nEND:VEVENT\r\n",
+				uid, rid.Format("20060102T150405"), rid.Add(2*time.Hour).Format("20060102T150405"), rid.Add(150*time.Minute).Format("20060102T150405"), i)
+		}
+	}
+	b.WriteString("END:VCALENDAR\r\n")
+	return b.Bytes()
+}
+
+// goicalDecode is go-ical's bare decode of data: the floor for import.
+func goicalDecode(tb testing.TB, data []byte) {
+	dec := ical.NewDecoder(bytes.NewReader(data))
+	for {
+		if _, err := dec.Decode(); err == io.EOF {
+			return
+		} else if err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGoICalDecode100k is the baseline BenchmarkImport100k is
+// measured against: go-ical decoding the same bytes, nothing else.
+func BenchmarkGoICalDecode100k(b *testing.B) {
+	data := bench100k()
+	b.SetBytes(int64(len(data)))
+	for i := 0; i < b.N; i++ {
+		goicalDecode(b, data)
+	}
+}
+
+// BenchmarkImport100k runs `rota import` of the 100k-event file into a
+// fresh store (decode, validation, one transaction, the summary). It also
+// times go-ical's bare decode of the same bytes and reports the ratio as
+// x-goical (goal: at most 2).
+func BenchmarkImport100k(b *testing.B) {
+	data := bench100k()
+	file := filepath.Join(b.TempDir(), "100k.ics")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	var imp, base time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		store := filepath.Join(b.TempDir(), "rota.db")
+		t0 := time.Now()
+		goicalDecode(b, data)
+		base += time.Since(t0)
+		var out, errOut bytes.Buffer
+		b.StartTimer()
+		t0 = time.Now()
+		err := runAt(context.Background(), time.Now, []string{"--store", store, "--user", "bench", "--tz", "UTC", "import", file},
+			strings.NewReader(""), &out, &errOut)
+		imp += time.Since(t0)
+		if err != nil {
+			b.Fatalf("import: %v\n%s", err, errOut.String())
+		}
+		if i == 0 && !strings.Contains(out.String(), "100000 objects (100000 created") {
+			b.Fatalf("import summary: %s", out.String())
+		}
+	}
+	b.ReportMetric(float64(imp)/float64(base), "x-goical")
+}
