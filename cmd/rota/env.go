@@ -6,21 +6,23 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/user"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"rota/model"
 	"rota/store/sqlite"
 )
 
-// config is what the global flags and the environment say, before anything
-// is opened.
+// config is what the global flags (or the config file) say, before
+// anything is opened.
 type config struct {
-	StorePath string // --store, ROTA_STORE
-	User      string // --user, ROTA_USER
-	TZ        string // --tz, ROTA_TZ
+	StorePath string // --store, ROTA_STORE, store =
+	User      string // --user, ROTA_USER, user =
+	TZ        string // --tz, ROTA_TZ, tz =
 	Now       func() time.Time
 }
 
@@ -38,27 +40,27 @@ type env struct {
 	loc       *time.Location // display zone and the zone of floating times and plain dates
 }
 
-// newEnv resolves the configuration (flags, then environment, then
-// defaults) and, when openStore is set, opens the store, creating its file
-// and directory on demand.
+// newEnv resolves the configuration (each setting from its flag, else its
+// environment variable, else the config file, else a default) and, when
+// openStore is set, opens the store, creating its file and directory on
+// demand.
 func newEnv(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.Writer, openStore bool) (*env, error) {
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, now: cfg.Now}
 	if e.now == nil {
 		e.now = time.Now
 	}
-	var err error
-	if e.storePath, err = storePath(cfg.StorePath); err != nil {
+	file, err := readConfigFile()
+	if err != nil {
 		return nil, err
 	}
-	if e.user, err = ownerName(cfg.User); err != nil {
+	if e.storePath, err = storePath(pick(cfg.StorePath, "ROTA_STORE", file.StorePath)); err != nil {
 		return nil, err
 	}
-	tz := cfg.TZ
-	if tz == "" {
-		tz = os.Getenv("ROTA_TZ")
+	if e.user, err = ownerName(pick(cfg.User, "ROTA_USER", file.User)); err != nil {
+		return nil, err
 	}
 	e.loc = time.Local
-	if tz != "" {
+	if tz := pick(cfg.TZ, "ROTA_TZ", file.TZ); tz != "" {
 		if e.loc, err = model.LoadZone(tz); err != nil {
 			return nil, usagef("--tz: %v", err)
 		}
@@ -74,6 +76,18 @@ func newEnv(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.
 	return e, nil
 }
 
+// pick is the flag's value, else the environment variable's, else the
+// config file's.
+func pick(flagValue, envName, fileValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if v := os.Getenv(envName); v != "" {
+		return v
+	}
+	return fileValue
+}
+
 // close releases the store.
 func (e *env) close() {
 	if e.store != nil {
@@ -82,13 +96,10 @@ func (e *env) close() {
 	}
 }
 
-// storePath picks --store, then ROTA_STORE, then
-// $XDG_DATA_HOME/rota/rota.db, then ~/.local/share/rota/rota.db.
-func storePath(flagValue string) (string, error) {
-	if flagValue != "" {
-		return flagValue, nil
-	}
-	if p := os.Getenv("ROTA_STORE"); p != "" {
+// storePath is the store's path, by default $XDG_DATA_HOME/rota/rota.db or
+// ~/.local/share/rota/rota.db.
+func storePath(p string) (string, error) {
+	if p != "" {
 		return p, nil
 	}
 	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
@@ -101,13 +112,10 @@ func storePath(flagValue string) (string, error) {
 	return filepath.Join(home, ".local", "share", "rota", "rota.db"), nil
 }
 
-// ownerName picks --user, then ROTA_USER, then the OS user name.
-func ownerName(flagValue string) (string, error) {
-	if flagValue != "" {
-		return flagValue, nil
-	}
-	if u := os.Getenv("ROTA_USER"); u != "" {
-		return u, nil
+// ownerName is the owner name, by default the OS user's.
+func ownerName(name string) (string, error) {
+	if name != "" {
+		return name, nil
 	}
 	if u, err := user.Current(); err == nil && u.Username != "" {
 		return u.Username, nil
@@ -116,6 +124,58 @@ func ownerName(flagValue string) (string, error) {
 		return u, nil
 	}
 	return "", errors.New("no user name: set --user or ROTA_USER")
+}
+
+// configPath is ROTA_CONFIG, else $XDG_CONFIG_HOME/rota/config, else
+// ~/.config/rota/config.
+func configPath() string {
+	if p := os.Getenv("ROTA_CONFIG"); p != "" {
+		return p
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "rota", "config")
+}
+
+// readConfigFile reads the optional config file: "key = value" lines with
+// the keys store, user and tz; '#' starts a comment. A missing file is an
+// empty config.
+func readConfigFile() (config, error) {
+	var c config
+	p := configPath()
+	if p == "" {
+		return c, nil
+	}
+	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	} else if err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	for i, line := range strings.Split(string(data), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		switch {
+		case !ok:
+			return c, fmt.Errorf("config %s: line %d: want key = value", p, i+1)
+		case k == "store":
+			c.StorePath = v
+		case k == "user":
+			c.User = v
+		case k == "tz":
+			c.TZ = v
+		default:
+			return c, fmt.Errorf("config %s: line %d: unknown key %q (store, user or tz)", p, i+1, k)
+		}
+	}
+	return c, nil
 }
 
 // newFlags returns a flag set for a subcommand whose usage prints to e.stdout
