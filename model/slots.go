@@ -228,3 +228,23 @@ func FreeSlots(q SlotRequest) ([]DaySlots, error) {
 	}
 	return out, nil
 }
+
+// SlotSettings are a calendar's booking rules (LeadConnector calendar
+// slot settings): what a SlotRequest takes besides the range and the data.
+type SlotSettings struct {
+	Duration   time.Duration `json:"slot_duration"`
+	Interval   time.Duration `json:"slot_interval"`
+	PreBuffer  time.Duration `json:"pre_buffer"`
+	PostBuffer time.Duration `json:"post_buffer"`
+	Notice     time.Duration `json:"notice"`
+	Horizon    time.Duration `json:"horizon"`
+	PerSlot    int           `json:"appointments_per_slot"`
+	PerDay     int           `json:"appointments_per_day"`
+	Resources  []string      `json:"resources"` // needed by every booking
+}
+
+// Apply copies the settings into the request.
+func (s SlotSettings) Apply(q *SlotRequest) {
+	q.Duration, q.Interval, q.PreBuffer, q.PostBuffer = s.Duration, s.Interval, s.PreBuffer, s.PostBuffer
+	q.Notice, q.Horizon, q.PerSlot, q.PerDay = s.Notice, s.Horizon, s.PerSlot, s.PerDay
+}

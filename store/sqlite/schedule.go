@@ -1,0 +1,433 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"rota/model"
+)
+
+// Schedules (Altegio), availability and slot settings (LeadConnector,
+// HaloPSA), team members and resources: the tables of migration 0002. A
+// schedule's occurrences are objects in its calendar; only the definition
+// is kept here.
+
+// PutPerson creates or replaces a team member.
+func (s *Store) PutPerson(ctx context.Context, p model.Person) error {
+	if err := p.Validate(); err != nil {
+		return fmt.Errorf("store: put person %q: %w", p.Name, err)
+	}
+	now := s.now()
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO people (name, display_name, email, specialization, created) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET display_name = excluded.display_name, email = excluded.email,
+			specialization = excluded.specialization`, p.Name, p.DisplayName, p.Email, p.Specialization, now.UnixNano())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: put person %q: %w", p.Name, err)
+	}
+	return nil
+}
+
+// People lists the team members by name.
+func (s *Store) People(ctx context.Context) ([]model.Person, error) {
+	return s.people(ctx, `SELECT name, display_name, email, specialization, created FROM people ORDER BY name`)
+}
+
+// Person returns one team member, or model.ErrNotFound.
+func (s *Store) Person(ctx context.Context, name string) (model.Person, error) {
+	ps, err := s.people(ctx, `SELECT name, display_name, email, specialization, created FROM people WHERE name = ?`, name)
+	if err == nil && len(ps) == 0 {
+		err = fmt.Errorf("no team member %q (add one with rota schedule person add): %w", name, model.ErrNotFound)
+	}
+	if err != nil {
+		return model.Person{}, fmt.Errorf("store: person %q: %w", name, err)
+	}
+	return ps[0], nil
+}
+
+func (s *Store) people(ctx context.Context, q string, args ...any) ([]model.Person, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []model.Person
+	for rows.Next() {
+		var p model.Person
+		var created int64
+		if err := rows.Scan(&p.Name, &p.DisplayName, &p.Email, &p.Specialization, &created); err != nil {
+			return nil, err
+		}
+		p.Created = fromNanos(created)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// DeletePerson removes a team member, or returns model.ErrNotFound.
+func (s *Store) DeletePerson(ctx context.Context, name string) error {
+	return s.deleteRow(ctx, "person "+name, `DELETE FROM people WHERE name = ?`, name)
+}
+
+// PutResource creates or replaces a room or piece of equipment.
+func (s *Store) PutResource(ctx context.Context, r model.Resource) error {
+	if err := r.Validate(); err != nil {
+		return fmt.Errorf("store: put resource %q: %w", r.Name, err)
+	}
+	now := s.now()
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO resources (name, kind, description, capacity, quantity, out_of_service, active, created)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, description = excluded.description, capacity = excluded.capacity,
+			quantity = excluded.quantity, out_of_service = excluded.out_of_service, active = excluded.active`,
+			r.Name, string(r.Kind), r.Description, r.Capacity, r.Quantity, r.OutOfService, r.Active, now.UnixNano())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: put resource %q: %w", r.Name, err)
+	}
+	return nil
+}
+
+// Resources lists rooms and equipment by name.
+func (s *Store) Resources(ctx context.Context) ([]model.Resource, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT name, kind, description, capacity, quantity, out_of_service, active, created
+		FROM resources ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("store: resources: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Resource
+	for rows.Next() {
+		var r model.Resource
+		var kind string
+		var created int64
+		if err := rows.Scan(&r.Name, &kind, &r.Description, &r.Capacity, &r.Quantity, &r.OutOfService, &r.Active, &created); err != nil {
+			return nil, fmt.Errorf("store: resources: %w", err)
+		}
+		r.Kind, r.Created = model.ResourceKind(kind), fromNanos(created)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: resources: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteResource removes a resource, or returns model.ErrNotFound.
+func (s *Store) DeleteResource(ctx context.Context, name string) error {
+	return s.deleteRow(ctx, "resource "+name, `DELETE FROM resources WHERE name = ?`, name)
+}
+
+func (s *Store) deleteRow(ctx context.Context, what, q string, args ...any) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete %s: %w", what, err)
+	}
+	return nil
+}
+
+// CreateSchedule stores a new schedule definition and sets its ID, Created
+// and Modified. The calendar must exist. It returns model.ErrInvalid for a
+// schedule that fails Validate and model.ErrConflict when the owner already
+// has one by that name.
+func (s *Store) CreateSchedule(ctx context.Context, sc *model.Schedule) error {
+	if err := sc.Validate(); err != nil {
+		return fmt.Errorf("store: create schedule %q: %w", sc.Name, err)
+	}
+	now := s.now()
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schedules WHERE owner = ? AND name = ?`, sc.Owner, sc.Name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("%s already has a schedule named %q: %w", ownerName(sc.Owner), sc.Name, model.ErrConflict)
+		}
+		c := *sc
+		c.Created, c.Modified = fromNanos(now.UnixNano()), fromNanos(now.UnixNano())
+		def, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO schedules (owner, name, calendar_id, definition, created, modified) VALUES (?, ?, ?, ?, ?, ?)`,
+			sc.Owner, sc.Name, sc.CalendarID, def, now.UnixNano(), now.UnixNano())
+		if err != nil {
+			return err
+		}
+		sc.ID, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: create schedule %q: %w", sc.Name, err)
+	}
+	sc.Created, sc.Modified = fromNanos(now.UnixNano()), fromNanos(now.UnixNano())
+	return nil
+}
+
+// UpdateSchedule replaces a schedule's definition (by ID) and sets
+// Modified. It returns model.ErrNotFound, model.ErrInvalid, or
+// model.ErrConflict when the new name is taken.
+func (s *Store) UpdateSchedule(ctx context.Context, sc *model.Schedule) error {
+	if err := sc.Validate(); err != nil {
+		return fmt.Errorf("store: update schedule %q: %w", sc.Name, err)
+	}
+	now := s.now()
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schedules WHERE owner = ? AND name = ? AND id <> ?`, sc.Owner, sc.Name, sc.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("%s already has a schedule named %q: %w", ownerName(sc.Owner), sc.Name, model.ErrConflict)
+		}
+		c := *sc
+		c.Modified = fromNanos(now.UnixNano())
+		def, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE schedules SET owner = ?, name = ?, calendar_id = ?, definition = ?, modified = ? WHERE id = ?`,
+			sc.Owner, sc.Name, sc.CalendarID, def, now.UnixNano(), sc.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: update schedule %q: %w", sc.Name, err)
+	}
+	sc.Modified = fromNanos(now.UnixNano())
+	return nil
+}
+
+const scheduleCols = `id, owner, name, calendar_id, definition, created, modified`
+
+// Schedules lists owner's schedules by name ("" = every owner's).
+func (s *Store) Schedules(ctx context.Context, owner string) ([]model.Schedule, error) {
+	out, err := s.schedules(ctx, `SELECT `+scheduleCols+` FROM schedules WHERE ? = '' OR owner = ? ORDER BY name, id`, owner, owner)
+	if err != nil {
+		return nil, fmt.Errorf("store: schedules: %w", err)
+	}
+	return out, nil
+}
+
+// Schedule returns owner's schedule called name, or model.ErrNotFound.
+func (s *Store) Schedule(ctx context.Context, owner, name string) (model.Schedule, error) {
+	out, err := s.schedules(ctx, `SELECT `+scheduleCols+` FROM schedules WHERE owner = ? AND name = ?`, owner, name)
+	if err == nil && len(out) == 0 {
+		err = fmt.Errorf("no schedule %q (see rota schedule list): %w", name, model.ErrNotFound)
+	}
+	if err != nil {
+		return model.Schedule{}, fmt.Errorf("store: schedule %q: %w", name, err)
+	}
+	return out[0], nil
+}
+
+// ScheduleByID returns a schedule, or model.ErrNotFound.
+func (s *Store) ScheduleByID(ctx context.Context, id int64) (model.Schedule, error) {
+	out, err := s.schedules(ctx, `SELECT `+scheduleCols+` FROM schedules WHERE id = ?`, id)
+	if err == nil && len(out) == 0 {
+		err = model.ErrNotFound
+	}
+	if err != nil {
+		return model.Schedule{}, fmt.Errorf("store: schedule %d: %w", id, err)
+	}
+	return out[0], nil
+}
+
+func (s *Store) schedules(ctx context.Context, q string, args ...any) ([]model.Schedule, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []model.Schedule
+	for rows.Next() {
+		var sc model.Schedule
+		var id, calID, created, modified int64
+		var owner, name string
+		var def []byte
+		if err := rows.Scan(&id, &owner, &name, &calID, &def, &created, &modified); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(def, &sc); err != nil {
+			return nil, fmt.Errorf("schedule %d: stored definition: %w", id, err)
+		}
+		sc.ID, sc.Owner, sc.Name, sc.CalendarID = id, owner, name, calID
+		sc.Created, sc.Modified = fromNanos(created), fromNanos(modified)
+		out = append(out, sc)
+	}
+	return out, rows.Err()
+}
+
+// DeleteSchedule removes a schedule definition, or returns
+// model.ErrNotFound. Its occurrences are objects: the caller deletes them.
+func (s *Store) DeleteSchedule(ctx context.Context, id int64) error {
+	return s.deleteRow(ctx, fmt.Sprintf("schedule %d", id), `DELETE FROM schedules WHERE id = ?`, id)
+}
+
+// PutAvailability creates (ID 0) or replaces (by ID) an availability and
+// sets ID, Created and Modified. Names are unique per owner
+// (model.ErrConflict).
+func (s *Store) PutAvailability(ctx context.Context, a *model.Availability) error {
+	if err := a.Validate(); err != nil {
+		return fmt.Errorf("store: put availability %q: %w", a.Name, err)
+	}
+	now := s.now()
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM availabilities WHERE owner = ? AND name = ? AND id <> ?`, a.Owner, a.Name, a.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("%s already has an availability named %q: %w", ownerName(a.Owner), a.Name, model.ErrConflict)
+		}
+		c := *a
+		if c.Created.IsZero() {
+			c.Created = fromNanos(now.UnixNano())
+		}
+		c.Modified = fromNanos(now.UnixNano())
+		def, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		var cal any
+		if a.CalendarID != 0 {
+			cal = a.CalendarID
+		}
+		if a.ID == 0 {
+			res, err := tx.ExecContext(ctx, `INSERT INTO availabilities (owner, name, person, calendar_id, definition, created, modified)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, a.Owner, a.Name, a.Person, cal, def, now.UnixNano(), now.UnixNano())
+			if err != nil {
+				return err
+			}
+			a.ID, err = res.LastInsertId()
+			a.Created = c.Created
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE availabilities SET owner = ?, name = ?, person = ?, calendar_id = ?, definition = ?, modified = ?
+			WHERE id = ?`, a.Owner, a.Name, a.Person, cal, def, now.UnixNano(), a.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: put availability %q: %w", a.Name, err)
+	}
+	a.Modified = fromNanos(now.UnixNano())
+	return nil
+}
+
+// Availabilities lists owner's availabilities by name ("" = all owners).
+func (s *Store) Availabilities(ctx context.Context, owner string) ([]model.Availability, error) {
+	out, err := s.availabilities(ctx, `WHERE ? = '' OR owner = ? ORDER BY name, id`, owner, owner)
+	if err != nil {
+		return nil, fmt.Errorf("store: availabilities: %w", err)
+	}
+	return out, nil
+}
+
+// AvailabilityFor returns the availability of a person (calID 0) or of a
+// calendar (person ""), or model.ErrNotFound.
+func (s *Store) AvailabilityFor(ctx context.Context, person string, calID int64) (model.Availability, error) {
+	var out []model.Availability
+	var err error
+	if calID != 0 {
+		out, err = s.availabilities(ctx, `WHERE calendar_id = ? ORDER BY id LIMIT 1`, calID)
+	} else {
+		out, err = s.availabilities(ctx, `WHERE person = ? AND calendar_id IS NULL ORDER BY id LIMIT 1`, person)
+	}
+	if err == nil && len(out) == 0 {
+		err = model.ErrNotFound
+	}
+	if err != nil {
+		return model.Availability{}, fmt.Errorf("store: availability of %q/%d: %w", person, calID, err)
+	}
+	return out[0], nil
+}
+
+func (s *Store) availabilities(ctx context.Context, where string, args ...any) ([]model.Availability, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, owner, name, person, calendar_id, definition, created, modified FROM availabilities `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []model.Availability
+	for rows.Next() {
+		var a model.Availability
+		var id, created, modified int64
+		var cal sql.NullInt64
+		var owner, name, person string
+		var def []byte
+		if err := rows.Scan(&id, &owner, &name, &person, &cal, &def, &created, &modified); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(def, &a); err != nil {
+			return nil, fmt.Errorf("availability %d: stored definition: %w", id, err)
+		}
+		a.ID, a.Owner, a.Name, a.Person, a.CalendarID = id, owner, name, person, cal.Int64
+		a.Created, a.Modified = fromNanos(created), fromNanos(modified)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// DeleteAvailability removes an availability, or returns model.ErrNotFound.
+func (s *Store) DeleteAvailability(ctx context.Context, id int64) error {
+	return s.deleteRow(ctx, fmt.Sprintf("availability %d", id), `DELETE FROM availabilities WHERE id = ?`, id)
+}
+
+// PutSlotSettings sets a calendar's booking rules.
+func (s *Store) PutSlotSettings(ctx context.Context, calID int64, st model.SlotSettings) error {
+	def, err := json.Marshal(st)
+	if err == nil {
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO slot_settings (calendar_id, settings) VALUES (?, ?)
+				ON CONFLICT (calendar_id) DO UPDATE SET settings = excluded.settings`, calID, def)
+			return err
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("store: put slot settings of calendar %d: %w", calID, err)
+	}
+	return nil
+}
+
+// SlotSettings returns a calendar's booking rules, or model.ErrNotFound.
+func (s *Store) SlotSettings(ctx context.Context, calID int64) (model.SlotSettings, error) {
+	var st model.SlotSettings
+	var def []byte
+	err := s.r.QueryRowContext(ctx, `SELECT settings FROM slot_settings WHERE calendar_id = ?`, calID).Scan(&def)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = model.ErrNotFound
+	}
+	if err == nil {
+		err = json.Unmarshal(def, &st)
+	}
+	if err != nil {
+		return st, fmt.Errorf("store: slot settings of calendar %d: %w", calID, err)
+	}
+	return st, nil
+}
