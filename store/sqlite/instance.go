@@ -1,0 +1,468 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"rota/model"
+)
+
+// The occurrence index.
+//
+// Goal: Instances(window) costs in proportion to the instances it returns,
+// not to the number of objects stored, for recurring objects too, and
+// without running recurrence rules for objects that have nothing in the
+// window.
+//
+// Rows. Every object is expanded when it is written (in the writer, before
+// the transaction) and each instance becomes a row of the instances table:
+// (calendar, band, start, end, object, recurrence id, flags, override
+// summary). The table is WITHOUT ROWID with that primary key, so the rows of
+// one calendar and band are stored sorted by start and a window is read as
+// contiguous range scans, with no lookups besides the object's name.
+//
+// Bands. "start < To and end > From" cannot be one range scan on start: a
+// long instance that began well before From still overlaps. So instances
+// are split by length into classes with an upper bound each (1h, 4h, 26h,
+// 8d, 32d, 400d, longer); for class c the scan is start in
+// [From - bound(c), To), which holds every overlapping instance of that class
+// and only a bounded amount besides (instances of at most bound(c) that
+// ended shortly before From). Seven scans per calendar, each proportional
+// to what it returns. Only the last class (instances longer than 400 days,
+// rare) is filtered on end instead.
+//
+// Floating and all-day values have no place on the time line until a zone
+// is chosen at query time. Their key is the wall clock read as UTC, with
+// band bit 1 set; their scans are widened by the largest UTC offset
+// (16h each side) and each row is then placed exactly in the query's zone
+// and checked against the window, so nothing is missed and nothing extra is
+// returned.
+//
+// Recurring objects are expanded from their first instance up to a horizon
+// (now + 2 years, Options.IndexHorizon) and to at most 1000 rows
+// (Options.IndexCap); a rule with an end inside the horizon is indexed
+// completely. Otherwise objects.indexed_until records the key before which
+// every instance is in the table. A query reaching past that key expands
+// such an object on the fly for the window and keeps the instances at or
+// after indexed_until. A partial index on (calendar, indexed_until) finds
+// those objects without touching the others, and objects.last_end skips
+// rules that ended before the window. A rule so dense that even a small
+// stretch expands to model.MaxInstances is not indexed at all and always
+// expanded on the fly (where the engine caps it and says so).
+//
+// Writes delete and re-insert an object's rows in the write's transaction,
+// so the index can never disagree with the objects.
+
+// bandBounds are the upper bounds (seconds) of the length classes; a
+// class past the last has no bound.
+var bandBounds = [...]int64{3600, 4 * 3600, 26 * 3600, 8 * 86400, 32 * 86400, 400 * 86400}
+
+const (
+	nClasses = len(bandBounds) + 1
+	nBands   = 2 * nClasses
+	// maxOffset bounds every UTC offset a zone has had (-12h..+14h now,
+	// local mean times up to about +-15:57).
+	maxOffset = 16 * 3600
+	// Keys far outside any real time stand for an open side.
+	keyMin = math.MinInt64 / 4
+	keyMax = math.MaxInt64 / 4
+)
+
+// Row flags.
+const (
+	rowFloating = 1 << iota
+	rowAllDay
+	rowOverridden
+	rowRecurring
+)
+
+func classOf(length int64) int {
+	for c, b := range bandBounds {
+		if length <= b {
+			return c
+		}
+	}
+	return len(bandBounds)
+}
+
+// indexRow is one row of the instances table.
+type indexRow struct {
+	band       int
+	start, end int64
+	rid        int64
+	flags      int
+	summary    string // "" = NULL
+}
+
+// indexPlan is what a write puts in the index for one object.
+type indexPlan struct {
+	rows         []indexRow
+	indexedUntil sql.NullInt64
+	lastEnd      sql.NullInt64
+}
+
+// plan expands t for the index. Floating values are expanded in UTC, so
+// every instance's start.Unix() is already its key.
+func (s *Store) plan(t *model.Timing) (indexPlan, error) {
+	var p indexPlan
+	if t.Start.IsZero() {
+		return p, nil
+	}
+	if !t.Recurring() {
+		st, en, _ := single(t, time.UTC)
+		p.rows = []indexRow{makeRow(t, occ{start: st, end: en}, false)}
+		p.lastEnd = sql.NullInt64{Int64: en.Unix(), Valid: true}
+		return p, nil
+	}
+	first, last, open, err := bounds(t, time.UTC)
+	if err != nil {
+		return p, err
+	}
+	if !open {
+		p.lastEnd = sql.NullInt64{Int64: last.Unix(), Valid: true}
+	}
+	horizon := s.now().Add(s.horizon).UTC().Truncate(time.Second)
+	until := horizon
+	if !open && last.Before(horizon) {
+		until = time.Time{} // the whole rule
+	}
+	var occs []occ
+	for {
+		occs, err = expand(t, model.Range{To: until}, time.UTC)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, errTooManyInstances) {
+			return p, err
+		}
+		// Too dense to expand up to the horizon: try a sixteenth of the
+		// stretch, and give up on indexing (always expand on the fly)
+		// once the stretch is under a minute.
+		end := until
+		if end.IsZero() {
+			end = last
+		}
+		span := end.Sub(first) / 16
+		if span < time.Minute {
+			p.indexedUntil = sql.NullInt64{Int64: keyMin, Valid: true}
+			return p, nil
+		}
+		until = first.Add(span).Truncate(time.Second)
+	}
+	p.rows = make([]indexRow, 0, len(occs))
+	for _, o := range occs {
+		p.rows = append(p.rows, makeRow(t, o, true))
+	}
+	sort.Slice(p.rows, func(i, j int) bool { return p.rows[i].start < p.rows[j].start })
+	switch {
+	case len(p.rows) > s.cap:
+		cut := p.rows[s.cap].start
+		n := s.cap
+		for n > 0 && p.rows[n-1].start == cut {
+			n--
+		}
+		p.rows = p.rows[:n]
+		p.indexedUntil = sql.NullInt64{Int64: cut, Valid: true}
+	case !until.IsZero():
+		p.indexedUntil = sql.NullInt64{Int64: until.Unix(), Valid: true}
+	}
+	return p, nil
+}
+
+// instanceFlags says whether the instance with recurrence id key ridKey is
+// floating and all-day: an override's own DTSTART decides for the instance
+// it replaces, the master's for the others.
+func instanceFlags(t *model.Timing, ridKey int64, recurring bool) (floating, allDay bool) {
+	floating, allDay = t.Floating || t.AllDay, t.AllDay
+	if !recurring {
+		return
+	}
+	for i := range t.Overrides {
+		o := &t.Overrides[i]
+		if !o.ThisAndFuture && o.RecurrenceID.Unix() == ridKey {
+			return o.Floating || o.AllDay, o.AllDay
+		}
+	}
+	return
+}
+
+// makeRow turns an instance expanded with floating values in UTC into a row.
+func makeRow(t *model.Timing, o occ, recurring bool) indexRow {
+	r := indexRow{start: o.start.Unix(), end: o.end.Unix(), summary: o.summary}
+	if r.end < r.start {
+		r.end = r.start
+	}
+	if recurring {
+		r.flags |= rowRecurring
+		r.rid = o.rid.Unix()
+	}
+	floating, allDay := instanceFlags(t, r.rid, recurring)
+	if floating {
+		r.flags |= rowFloating
+		r.band = 1
+	}
+	if allDay {
+		r.flags |= rowAllDay
+	}
+	if o.overridden {
+		r.flags |= rowOverridden
+	}
+	r.band += 2 * classOf(r.end-r.start)
+	return r
+}
+
+const insertInstanceSQL = `INSERT INTO instances (calendar_id, band, start, end, object_id, recurrence_id, flags, summary)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
+func insertRows(ctx context.Context, stmt *sql.Stmt, calID, objID int64, rows []indexRow) error {
+	for _, r := range rows {
+		var summary any
+		if r.summary != "" {
+			summary = r.summary
+		}
+		if _, err := stmt.ExecContext(ctx, calID, r.band, r.start, r.end, objID, r.rid, r.flags, summary); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+	}
+	return nil
+}
+
+// windowSQL reads every band of the given calendars in one statement: ?1 is
+// a JSON array of calendar ids, then a (low, high) pair per band.
+var windowSQL = func() string {
+	var b strings.Builder
+	for band := 0; band < nBands; band++ {
+		if band > 0 {
+			b.WriteString("\nUNION ALL\n")
+		}
+		lo, hi := 2+2*band, 3+2*band
+		b.WriteString(`SELECT i.calendar_id, i.start, i.end, i.recurrence_id, i.flags, i.summary, o.name, o.uid, o.summary
+	FROM instances i JOIN objects o ON o.id = i.object_id
+	WHERE i.calendar_id IN (SELECT value FROM json_each(?1)) AND i.band = ` + strconv.Itoa(band))
+		if band/2 < len(bandBounds) {
+			fmt.Fprintf(&b, " AND i.start >= ?%d AND i.start < ?%d", lo, hi)
+		} else {
+			fmt.Fprintf(&b, " AND i.start < ?%d AND i.end > ?%d", hi, lo)
+		}
+	}
+	return b.String()
+}()
+
+const horizonSQL = `SELECT id, calendar_id, name, uid, summary, timing, indexed_until FROM objects
+	WHERE calendar_id IN (SELECT value FROM json_each(?1))
+	AND indexed_until IS NOT NULL AND indexed_until < ?2 AND (last_end IS NULL OR last_end > ?3)`
+
+// Instances returns every instance overlapping r in the given calendars
+// (nil = all), sorted by start. floating is the zone for floating and
+// all-day values (nil = UTC); every time returned is in that zone.
+// Overlap follows RFC 4791 section 9.9 (model.Range.Overlaps).
+func (s *Store) Instances(ctx context.Context, calIDs []int64, r model.Range, floating *time.Location) ([]model.Instance, error) {
+	if floating == nil {
+		floating = time.UTC
+	}
+	var out []model.Instance
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		ids := calIDs
+		if ids == nil {
+			var err error
+			if ids, err = allCalendarIDs(ctx, tx); err != nil {
+				return err
+			}
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		idsJSON, _ := json.Marshal(ids)
+		lo, hi := int64(keyMin), int64(keyMax)
+		if !r.From.IsZero() {
+			lo = r.From.Unix()
+		}
+		if !r.To.IsZero() {
+			hi = r.To.Unix() + 1 // keys are whole seconds
+		}
+		args := make([]any, 1, 1+2*nBands)
+		args[0] = string(idsJSON)
+		for band := 0; band < nBands; band++ {
+			blo, bhi := lo, hi
+			if band&1 == 1 {
+				blo, bhi = sat(blo-maxOffset), sat(bhi+maxOffset)
+			}
+			if c := band / 2; c < len(bandBounds) {
+				blo = sat(blo - bandBounds[c])
+			}
+			args = append(args, blo, bhi)
+		}
+		rows, err := tx.QueryContext(ctx, windowSQL, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				in                model.Instance
+				start, end, rid   int64
+				flags             int
+				summary, osummary sql.NullString
+			)
+			if err := rows.Scan(&in.CalendarID, &start, &end, &rid, &flags, &summary, &in.ObjectName, &in.UID, &osummary); err != nil {
+				return err
+			}
+			in.Floating = flags&rowFloating != 0
+			in.AllDay = flags&rowAllDay != 0
+			in.Overridden = flags&rowOverridden != 0
+			in.Start = fromKey(start, in.Floating, floating)
+			in.End = fromKey(end, in.Floating, floating)
+			if !r.Overlaps(in.Start, in.End) {
+				continue
+			}
+			if flags&rowRecurring != 0 {
+				in.RecurrenceID = fromKey(rid, in.Floating, floating)
+			}
+			in.Summary = osummary.String
+			if summary.Valid {
+				in.Summary = summary.String
+			}
+			out = append(out, in)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		more, err := s.unindexed(ctx, tx, string(idsJSON), r, lo, hi, floating)
+		if err != nil {
+			return err
+		}
+		out = append(out, more...)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: instances: %w", err)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := &out[i], &out[j]
+		if !a.Start.Equal(b.Start) {
+			return a.Start.Before(b.Start)
+		}
+		if a.CalendarID != b.CalendarID {
+			return a.CalendarID < b.CalendarID
+		}
+		if a.UID != b.UID {
+			return a.UID < b.UID
+		}
+		return a.RecurrenceID.Before(b.RecurrenceID)
+	})
+	return out, nil
+}
+
+// unindexed expands, for the window, the objects whose indexed rows stop
+// before it and keeps the instances the index does not hold.
+func (s *Store) unindexed(ctx context.Context, tx *sql.Tx, idsJSON string, r model.Range, lo, hi int64, floating *time.Location) ([]model.Instance, error) {
+	rows, err := tx.QueryContext(ctx, horizonSQL, idsJSON, sat(hi+maxOffset), sat(lo-maxOffset))
+	if err != nil {
+		return nil, err
+	}
+	type pending struct {
+		in     model.Instance
+		timing string
+		until  int64
+	}
+	var todo []pending
+	for rows.Next() {
+		var p pending
+		var id int64
+		if err := rows.Scan(&id, &p.in.CalendarID, &p.in.ObjectName, &p.in.UID, &p.in.Summary, &p.timing, &p.until); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		todo = append(todo, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []model.Instance
+	for _, p := range todo {
+		t, err := decodeTiming(p.timing)
+		if err != nil {
+			return nil, fmt.Errorf("object %q: %w", p.in.ObjectName, err)
+		}
+		occs, err := expand(&t, r, floating)
+		if err != nil {
+			return nil, fmt.Errorf("object %q: %w", p.in.ObjectName, err)
+		}
+		recurring := t.Recurring()
+		for _, o := range occs {
+			var ridKey int64
+			if recurring {
+				ridKey = o.rid.Unix()
+				if t.Floating || t.AllDay {
+					ridKey = wallKey(o.rid)
+				}
+			}
+			fl, allDay := instanceFlags(&t, ridKey, recurring)
+			key := o.start.Unix()
+			if fl {
+				key = wallKey(o.start)
+			}
+			if key < p.until {
+				continue // the index has it
+			}
+			in := p.in
+			in.Start, in.End = o.start.In(floating), o.end.In(floating)
+			if recurring {
+				in.RecurrenceID = o.rid.In(floating)
+			}
+			in.Floating, in.AllDay, in.Overridden = fl, allDay, o.overridden
+			if o.summary != "" {
+				in.Summary = o.summary
+			}
+			out = append(out, in)
+		}
+	}
+	return out, nil
+}
+
+// fromKey turns an index key back into a time in loc: a floating key is a
+// wall clock placed in loc, any other an instant.
+func fromKey(key int64, floating bool, loc *time.Location) time.Time {
+	t := time.Unix(key, 0).UTC()
+	if floating {
+		return place(t, loc)
+	}
+	return t.In(loc)
+}
+
+// sat keeps key arithmetic inside the open-side sentinels.
+func sat(k int64) int64 {
+	if k < keyMin {
+		return keyMin
+	}
+	if k > keyMax {
+		return keyMax
+	}
+	return k
+}
+
+func allCalendarIDs(ctx context.Context, tx *sql.Tx) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM calendars ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

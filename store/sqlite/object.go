@@ -1,0 +1,538 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/sha1"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"strings"
+	"time"
+
+	"rota/model"
+)
+
+// prepared is an object ready to be written: validated, with its derived
+// columns computed outside the transaction.
+type prepared struct {
+	o      *model.Object
+	timing string
+	search string
+	plan   indexPlan
+}
+
+func (s *Store) prepare(o *model.Object) (prepared, error) {
+	p := prepared{o: o}
+	switch {
+	case o.UID == "":
+		return p, model.Invalid("uid", "required")
+	case o.Component == "":
+		return p, model.Invalid("component", "required")
+	case len(o.Data) == 0:
+		return p, model.Invalid("data", "required")
+	}
+	if err := validName(o.Name); err != nil {
+		return p, err
+	}
+	var err error
+	if p.timing, err = encodeTiming(&o.Timing); err != nil {
+		return p, fmt.Errorf("timing: %w", err)
+	}
+	p.search = searchText(o.Summary, o.Data)
+	if p.plan, err = s.plan(&o.Timing); err != nil {
+		return p, fmt.Errorf("index: %w", err)
+	}
+	return p, nil
+}
+
+func validName(name string) error {
+	switch {
+	case name == "":
+		return model.Invalid("name", "required")
+	case name == "." || name == "..":
+		return model.Invalid("name", "%q is reserved", name)
+	case strings.ContainsAny(name, "/\x00"):
+		return model.Invalid("name", "%q has a '/'", name)
+	}
+	return nil
+}
+
+// etag is opaque ASCII, new on every write: the write's change-log position
+// (unique in the file) and a hash of the data.
+func etag(seq int64, data []byte) string {
+	h := fnv.New32a()
+	h.Write(data)
+	return strconv.FormatInt(seq, 36) + "-" + strconv.FormatUint(uint64(h.Sum32()), 36)
+}
+
+// calendarComponents returns the component list of calendar id, or
+// model.ErrNotFound.
+func calendarComponents(ctx context.Context, tx *sql.Tx, id int64) (model.Calendar, error) {
+	var c model.Calendar
+	var comps string
+	err := tx.QueryRowContext(ctx, `SELECT id, components FROM calendars WHERE id = ?`, id).Scan(&c.ID, &comps)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("calendar %d: %w", id, model.ErrNotFound)
+	}
+	if comps != "" {
+		c.Components = strings.Split(comps, ",")
+	}
+	return c, err
+}
+
+func supports(c *model.Calendar, comp string) error {
+	if !c.Supports(comp) {
+		return model.Invalid("component", "the calendar does not take %s", comp)
+	}
+	return nil
+}
+
+// objectWriter holds the statements of a write transaction.
+type objectWriter struct {
+	insert, update, clear, index, untomb *sql.Stmt
+}
+
+func newObjectWriter(ctx context.Context, tx *sql.Tx) (*objectWriter, error) {
+	var w objectWriter
+	var err error
+	prep := func(q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = tx.PrepareContext(ctx, q)
+		return st
+	}
+	w.insert = prep(`INSERT INTO objects (calendar_id, name, uid, component, data, summary, search, timing, etag, seq, modified,
+		indexed_until, last_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	w.update = prep(`UPDATE objects SET name = ?, uid = ?, component = ?, data = ?, summary = ?, search = ?, timing = ?, etag = ?,
+		seq = ?, modified = ?, indexed_until = ?, last_end = ? WHERE id = ?`)
+	w.clear = prep(`DELETE FROM instances WHERE object_id = ?`)
+	w.index = prep(insertInstanceSQL)
+	w.untomb = prep(`DELETE FROM tombstones WHERE calendar_id = ? AND name = ?`)
+	if err != nil {
+		w.close()
+		return nil, err
+	}
+	return &w, nil
+}
+
+func (w *objectWriter) close() {
+	for _, st := range []*sql.Stmt{w.insert, w.update, w.clear, w.index, w.untomb} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// put writes p as object id (0 = a new object) at position seq.
+func (w *objectWriter) put(ctx context.Context, calID, id int64, p *prepared, seq int64, now time.Time, tombstones bool) error {
+	o := p.o
+	o.CalendarID = calID
+	o.ETag = etag(seq, o.Data)
+	o.Modified = fromNanos(now.UnixNano())
+	if id == 0 {
+		res, err := w.insert.ExecContext(ctx, calID, o.Name, o.UID, o.Component, o.Data, o.Summary, p.search, p.timing, o.ETag,
+			seq, now.UnixNano(), p.plan.indexedUntil, p.plan.lastEnd)
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+	} else {
+		if _, err := w.update.ExecContext(ctx, o.Name, o.UID, o.Component, o.Data, o.Summary, p.search, p.timing, o.ETag,
+			seq, now.UnixNano(), p.plan.indexedUntil, p.plan.lastEnd, id); err != nil {
+			return err
+		}
+		if _, err := w.clear.ExecContext(ctx, id); err != nil {
+			return err
+		}
+	}
+	if tombstones {
+		if _, err := w.untomb.ExecContext(ctx, calID, o.Name); err != nil {
+			return err
+		}
+	}
+	return insertRows(ctx, w.index, calID, id, p.plan.rows)
+}
+
+func touchCalendar(ctx context.Context, tx *sql.Tx, calID, seq int64, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE calendars SET sync_token = ?, modified = ? WHERE id = ?`, seq, now.UnixNano(), calID)
+	return err
+}
+
+// PutObject creates or replaces the object o.Name in calendar o.CalendarID
+// and sets o.ETag and o.Modified. created is true when nothing was stored
+// under that name. Errors: model.ErrNotFound (no such calendar),
+// model.ErrInvalid (missing name, UID, component or data; a component the
+// calendar does not take), model.ErrConflict (cond fails: If-Match with
+// another ETag or nothing stored, If-None-Match with something stored; or
+// the UID belongs to another object of the calendar). A refused write
+// changes nothing.
+func (s *Store) PutObject(ctx context.Context, o *model.Object, cond model.Condition) (created bool, err error) {
+	p, err := s.prepare(o)
+	if err != nil {
+		return false, fmt.Errorf("store: put object %q: %w", o.Name, err)
+	}
+	now := s.now()
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		cal, err := calendarComponents(ctx, tx, o.CalendarID)
+		if err != nil {
+			return err
+		}
+		if err := supports(&cal, o.Component); err != nil {
+			return err
+		}
+		var id int64
+		var tag string
+		err = tx.QueryRowContext(ctx, `SELECT id, etag FROM objects WHERE calendar_id = ? AND name = ?`, o.CalendarID, o.Name).Scan(&id, &tag)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		switch {
+		case cond.IfNoneMatch && id != 0:
+			return fmt.Errorf("already exists: %w", model.ErrConflict)
+		case cond.IfMatch != "" && id == 0:
+			return fmt.Errorf("if-match %q: nothing stored: %w", cond.IfMatch, model.ErrConflict)
+		case cond.IfMatch != "" && cond.IfMatch != tag:
+			return fmt.Errorf("if-match %q: stored etag is %q: %w", cond.IfMatch, tag, model.ErrConflict)
+		}
+		var other string
+		err = tx.QueryRowContext(ctx, `SELECT name FROM objects WHERE calendar_id = ? AND uid = ? AND name != ?`,
+			o.CalendarID, o.UID, o.Name).Scan(&other)
+		if err == nil {
+			return fmt.Errorf("uid %q is already used by %q: %w", o.UID, other, model.ErrConflict)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if err := s.guardTimesheet(ctx, tx, o.CalendarID, o.Name, o); err != nil {
+			return err
+		}
+		seq, err := nextSeq(ctx, tx, 1)
+		if err != nil {
+			return err
+		}
+		w, err := newObjectWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		if err := w.put(ctx, o.CalendarID, id, &p, seq, now, true); err != nil {
+			return err
+		}
+		created = id == 0
+		return touchCalendar(ctx, tx, o.CalendarID, seq, now)
+	})
+	if err != nil {
+		o.ETag, o.Modified = "", time.Time{}
+		return false, fmt.Errorf("store: put object %q: %w", o.Name, err)
+	}
+	return created, nil
+}
+
+// PutObjects imports objs into calendar calID in one transaction, all or
+// nothing: an object whose UID is stored already replaces it (keeping its
+// name), the others are added under their Name, or "<uid>.ics" when it has
+// none (a hash of the UID when that name is taken or unsafe). It sets each
+// object's CalendarID, Name, ETag and Modified.
+func (s *Store) PutObjects(ctx context.Context, calID int64, objs []model.Object) (created, updated int, err error) {
+	ps := make([]prepared, len(objs))
+	for i := range objs {
+		o := &objs[i]
+		if o.Name == "" {
+			o.Name = defaultName(o.UID)
+		}
+		if ps[i], err = s.prepare(o); err != nil {
+			return 0, 0, fmt.Errorf("store: import object %q: %w", o.UID, err)
+		}
+	}
+	now := s.now()
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		cal, err := calendarComponents(ctx, tx, calID)
+		if err != nil {
+			return err
+		}
+		byUID, err := tx.PrepareContext(ctx, `SELECT id, name FROM objects WHERE calendar_id = ? AND uid = ?`)
+		if err != nil {
+			return err
+		}
+		defer byUID.Close()
+		byName, err := tx.PrepareContext(ctx, `SELECT uid FROM objects WHERE calendar_id = ? AND name = ?`)
+		if err != nil {
+			return err
+		}
+		defer byName.Close()
+		guard, err := s.timesheetGuard(ctx, tx, calID)
+		if err != nil {
+			return err
+		}
+		var tombs int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tombstones WHERE calendar_id = ?`, calID).Scan(&tombs); err != nil {
+			return err
+		}
+		last, err := nextSeq(ctx, tx, len(objs))
+		if err != nil {
+			return err
+		}
+		seq := last - int64(len(objs))
+		w, err := newObjectWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		for i := range ps {
+			o := ps[i].o
+			if err := supports(&cal, o.Component); err != nil {
+				return fmt.Errorf("object %q: %w", o.UID, err)
+			}
+			var id int64
+			var name string
+			err := byUID.QueryRowContext(ctx, calID, o.UID).Scan(&id, &name)
+			switch {
+			case err == nil:
+				o.Name = name
+				updated++
+			case errors.Is(err, sql.ErrNoRows):
+				var uid string
+				err := byName.QueryRowContext(ctx, calID, o.Name).Scan(&uid)
+				if err == nil { // the name belongs to another UID
+					o.Name = hashName(o.UID)
+				} else if !errors.Is(err, sql.ErrNoRows) {
+					return err
+				}
+				created++
+			default:
+				return err
+			}
+			if err := guard.check(ctx, tx, calID, o.Name, o); err != nil {
+				return err
+			}
+			seq++
+			if err := w.put(ctx, calID, id, &ps[i], seq, now, tombs > 0); err != nil {
+				return fmt.Errorf("object %q: %w", o.UID, err)
+			}
+		}
+		return touchCalendar(ctx, tx, calID, last, now)
+	})
+	if err != nil {
+		for i := range objs {
+			objs[i].ETag, objs[i].Modified = "", time.Time{}
+		}
+		return 0, 0, fmt.Errorf("store: import into calendar %d: %w", calID, err)
+	}
+	return created, updated, nil
+}
+
+// defaultName is the resource name of an imported object: its UID, when
+// that is a safe path segment, plus ".ics".
+func defaultName(uid string) string {
+	for _, r := range uid {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' || r == '@') {
+			return hashName(uid)
+		}
+	}
+	if uid == "" || len(uid) > 200 || uid[0] == '.' {
+		return hashName(uid)
+	}
+	return uid + ".ics"
+}
+
+func hashName(uid string) string {
+	sum := sha1.Sum([]byte(uid))
+	return hex.EncodeToString(sum[:]) + ".ics"
+}
+
+const objectColumns = `calendar_id, name, uid, component, summary, timing, etag, modified`
+
+func scanObject(row scanner, withData bool) (model.Object, error) {
+	var (
+		o        model.Object
+		timing   string
+		modified int64
+	)
+	dest := []any{&o.CalendarID, &o.Name, &o.UID, &o.Component, &o.Summary, &timing, &o.ETag, &modified}
+	if withData {
+		dest = append(dest, &o.Data)
+	}
+	if err := row.Scan(dest...); err != nil {
+		return o, err
+	}
+	o.Modified = fromNanos(modified)
+	var err error
+	if o.Timing, err = decodeTiming(timing); err != nil {
+		return o, fmt.Errorf("object %q: %w", o.Name, err)
+	}
+	return o, nil
+}
+
+// Object returns the object name of calendar calID, or model.ErrNotFound.
+func (s *Store) Object(ctx context.Context, calID int64, name string) (model.Object, error) {
+	o, err := scanObject(s.r.QueryRowContext(ctx, `SELECT `+objectColumns+`, data FROM objects WHERE calendar_id = ? AND name = ?`,
+		calID, name), true)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = model.ErrNotFound
+	}
+	if err != nil {
+		return o, fmt.Errorf("store: get object %q: %w", name, err)
+	}
+	return o, nil
+}
+
+// ObjectByUID returns the object of calendar calID with uid, or
+// model.ErrNotFound.
+func (s *Store) ObjectByUID(ctx context.Context, calID int64, uid string) (model.Object, error) {
+	o, err := scanObject(s.r.QueryRowContext(ctx, `SELECT `+objectColumns+`, data FROM objects WHERE calendar_id = ? AND uid = ?`,
+		calID, uid), true)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = model.ErrNotFound
+	}
+	if err != nil {
+		return o, fmt.Errorf("store: get object with uid %q: %w", uid, err)
+	}
+	return o, nil
+}
+
+// ObjectsByName returns the objects of calID named in names (a CalDAV
+// multiget), in the order of names; names not stored are left out.
+func (s *Store) ObjectsByName(ctx context.Context, calID int64, names []string) ([]model.Object, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	list, _ := json.Marshal(names)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+objectColumns+`, data FROM objects
+		WHERE calendar_id = ? AND name IN (SELECT value FROM json_each(?))`, calID, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("store: get objects: %w", err)
+	}
+	defer rows.Close()
+	found := map[string]model.Object{}
+	for rows.Next() {
+		o, err := scanObject(rows, true)
+		if err != nil {
+			return nil, fmt.Errorf("store: get objects: %w", err)
+		}
+		found[o.Name] = o
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: get objects: %w", err)
+	}
+	out := make([]model.Object, 0, len(found))
+	for _, n := range names {
+		if o, ok := found[n]; ok {
+			out = append(out, o)
+			delete(found, n)
+		}
+	}
+	return out, nil
+}
+
+// ListObjects returns every object of calendar calID by name, with Data
+// only when withData is set. It returns model.ErrNotFound for a calendar
+// that does not exist.
+func (s *Store) ListObjects(ctx context.Context, calID int64, withData bool) ([]model.Object, error) {
+	var out []model.Object
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM calendars WHERE id = ?`, calID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("calendar %d: %w", calID, model.ErrNotFound)
+		}
+		q := `SELECT ` + objectColumns
+		if withData {
+			q += `, data`
+		}
+		rows, err := tx.QueryContext(ctx, q+` FROM objects WHERE calendar_id = ? ORDER BY name`, calID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			o, err := scanObject(rows, withData)
+			if err != nil {
+				return err
+			}
+			out = append(out, o)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: list objects: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteObject removes the object name of calendar calID and leaves a
+// tombstone in the change log. Errors: model.ErrNotFound, and
+// model.ErrConflict when cond.IfMatch names another ETag.
+func (s *Store) DeleteObject(ctx context.Context, calID int64, name string, cond model.Condition) error {
+	now := s.now()
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var id int64
+		var uid, tag string
+		err := tx.QueryRowContext(ctx, `SELECT id, uid, etag FROM objects WHERE calendar_id = ? AND name = ?`, calID, name).Scan(&id, &uid, &tag)
+		if errors.Is(err, sql.ErrNoRows) {
+			return model.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if cond.IfMatch != "" && cond.IfMatch != tag {
+			return fmt.Errorf("if-match %q: stored etag is %q: %w", cond.IfMatch, tag, model.ErrConflict)
+		}
+		if err := s.guardTimesheet(ctx, tx, calID, name, nil); err != nil {
+			return err
+		}
+		seq, err := nextSeq(ctx, tx, 1)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM objects WHERE id = ?`, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO tombstones (calendar_id, name, uid, seq, at) VALUES (?, ?, ?, ?, ?)`,
+			calID, name, uid, seq, now.UnixNano()); err != nil {
+			return err
+		}
+		return touchCalendar(ctx, tx, calID, seq, now)
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete object %q: %w", name, err)
+	}
+	return nil
+}
+
+// Search returns the objects whose title, description, location, notes,
+// categories, organizer or attendees contain text (case-insensitive),
+// most recently written first, at most limit (<= 0: no limit). Empty text
+// matches every object.
+func (s *Store) Search(ctx context.Context, text string, limit int) ([]model.Object, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+objectColumns+`, data FROM objects WHERE instr(search, ?) > 0
+		ORDER BY modified DESC, id DESC LIMIT ?`, strings.ToLower(text), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: search %q: %w", text, err)
+	}
+	defer rows.Close()
+	var out []model.Object
+	for rows.Next() {
+		o, err := scanObject(rows, true)
+		if err != nil {
+			return nil, fmt.Errorf("store: search %q: %w", text, err)
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: search %q: %w", text, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,248 @@
+// Package sqlite is rota's embedded store: one SQLite file (modernc.org/sqlite,
+// no cgo) in WAL mode with foreign keys and a busy timeout, so the TUI and
+// the CalDAV server may use it from two processes at once. The schema lives
+// in migrations/*.sql, embedded in the binary and applied in order at Open.
+//
+// The store keeps the contract described in package store: calendar objects
+// kept byte for byte, ETags and sync tokens bumped in the write's own
+// transaction, a change log with tombstones, and range queries served by an
+// occurrence index (instance.go) whose cost follows the size of the answer.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Defaults of the occurrence index (see instance.go).
+const (
+	DefaultIndexHorizon = 2 * 366 * 24 * time.Hour
+	DefaultIndexCap     = 1000
+)
+
+// Options tune a Store. The zero value is ready to use.
+type Options struct {
+	// Now is the clock; nil means time.Now. Tests inject a fixed one.
+	Now func() time.Time
+	// IndexHorizon is how far past now recurring objects are materialised
+	// in the occurrence index; 0 means DefaultIndexHorizon.
+	IndexHorizon time.Duration
+	// IndexCap is the most index rows one object gets; 0 means
+	// DefaultIndexCap.
+	IndexCap int
+}
+
+// Store is a rota store in one SQLite file. It is safe for concurrent use,
+// and several Stores (in one or several processes) may share a file.
+type Store struct {
+	// w is the only connection that writes: every transaction on it begins
+	// IMMEDIATE, so two writers queue on the busy timeout instead of failing
+	// when a read lock cannot be upgraded.
+	w *sql.DB
+	// r is a pool of readers; in WAL mode each sees the last commit
+	// before its transaction began and never blocks the writer.
+	r       *sql.DB
+	now     func() time.Time
+	horizon time.Duration
+	cap     int
+}
+
+// Open opens the store at path, creating the file if needed, and brings its
+// schema up to date.
+func Open(path string, opts Options) (*Store, error) {
+	if path == "" {
+		return nil, fmt.Errorf("store: open: %w", errors.New("no path given"))
+	}
+	s := &Store{now: opts.Now, horizon: opts.IndexHorizon, cap: opts.IndexCap}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.horizon <= 0 {
+		s.horizon = DefaultIndexHorizon
+	}
+	if s.cap <= 0 {
+		s.cap = DefaultIndexCap
+	}
+	var err error
+	if s.w, err = sql.Open("sqlite", dsn(path, true)); err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s.w.SetMaxOpenConns(1)
+	s.w.SetConnMaxIdleTime(0)
+	if err := s.migrate(context.Background()); err != nil {
+		s.w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if s.r, err = sql.Open("sqlite", dsn(path, false)); err != nil {
+		s.w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s.r.SetMaxOpenConns(4)
+	return s, nil
+}
+
+func dsn(path string, writer bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if writer {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Close releases the store's connections.
+func (s *Store) Close() error {
+	var errs []error
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	if s.w != nil {
+		errs = append(errs, s.w.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}
+
+// migrate applies every embedded migration not yet recorded in
+// schema_migrations, each in its own transaction. Two processes opening a
+// new file at once queue on the IMMEDIATE lock; the second sees the first's
+// record and skips.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY,
+		name    TEXT NOT NULL,
+		applied INTEGER NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	entries, err := fs.ReadDir(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	type mig struct {
+		version int
+		name    string
+	}
+	var list []mig
+	seen := map[int]string{}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".sql") {
+			continue
+		}
+		num, _, _ := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return fmt.Errorf("migrate %s: name must start with NNNN_", name)
+		}
+		if other, ok := seen[v]; ok {
+			return fmt.Errorf("migrate %s: version %d taken by %s", name, v, other)
+		}
+		seen[v] = name
+		list = append(list, mig{v, name})
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].version < list[j].version })
+	for _, m := range list {
+		body, err := migrations.ReadFile("migrations/" + m.name)
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", m.name, err)
+		}
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)`,
+				m.version, m.name, s.now().UnixNano())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+// write runs fn in one IMMEDIATE transaction on the writer, committing when
+// fn returns nil and rolling back otherwise.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// read runs fn in one read transaction, so everything fn reads comes from
+// the same snapshot.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.r.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// nextSeq takes n positions of the change log and returns the last one.
+func nextSeq(ctx context.Context, tx *sql.Tx, n int) (int64, error) {
+	var head int64
+	err := tx.QueryRowContext(ctx, `UPDATE seq SET head = head + ? WHERE id = 1 RETURNING head`, n).Scan(&head)
+	return head, err
+}
+
+// Head returns the global change-log position: it grows with every write to
+// any calendar, object, login or feed, from any process. A door polls it
+// (a single-row read) to learn that something changed elsewhere.
+func (s *Store) Head(ctx context.Context) (int64, error) {
+	var head int64
+	if err := s.r.QueryRowContext(ctx, `SELECT head FROM seq WHERE id = 1`).Scan(&head); err != nil {
+		return 0, fmt.Errorf("store: head: %w", err)
+	}
+	return head, nil
+}
+
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
