@@ -1,0 +1,767 @@
+// Package tui is rota's terminal UI: a Bubble Tea v2 program over a store.
+//
+// One root Model owns the window: a tab bar on top, the active screen's
+// body, a status line (date, focused calendar, last error) and a help line
+// that lists only the keys live in the current state. Screens render
+// strings; only Model.View returns a tea.View. Update and View do no I/O and
+// never read the clock: loads and writes run in tea.Cmds whose messages are
+// declared beside them (store.go, edit.go), and the clock is
+// Options.Now, read inside those commands.
+//
+// # Adding a screen
+//
+// A screen (schedules, slot finder, availability, timesheet) is a value
+// implementing Screen. To add one:
+//
+//  1. Write tui/<name>.go with a type implementing Screen. Keep its data in
+//     its own fields; load it in tea.Cmds returning your own message types
+//     (declare them in your file). If it needs store methods beyond the
+//     tui.Store interface, declare your own small interface in your file and
+//     take it in your constructor.
+//  2. Register it: either pass it in Options.Screens from cmd/rota/tui.go,
+//     or append it in defaultScreens below. Screens after the four calendar
+//     views get the number keys 5..9 in order, and tab cycles through all.
+//
+// The frame gives every screen: the window size, the clock (m.Now()), the
+// user's zone (m.Location()), the cursor day (m.Day(), m.SetDay), the
+// visible calendars (m.Calendars(), m.CalendarVisible) and their colours
+// (m.CalendarColor), an error or message slot in the status line
+// (m.SetError, m.SetMessage), and StoreChangedMsg whenever another door
+// (CalDAV, another process) wrote to the store. The frame handles q, ?, tab,
+// the number keys, / and c itself; every other key press reaches the
+// active screen's Update. Screen.Keys lists the screen's live bindings for
+// the help line and the ? page.
+package tui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"rota/model"
+)
+
+// Screen is one full-window view of the frame. See the package comment for
+// how to add one.
+type Screen interface {
+	// Name is the short title in the tab bar, e.g. "Schedules".
+	Name() string
+	// Activate is called when the screen becomes the active one; it returns
+	// the commands that load what it shows.
+	Activate(m *Model) tea.Cmd
+	// Update handles a message while the screen is active: key presses the
+	// frame did not take, the screen's own messages, StoreChangedMsg.
+	Update(m *Model, msg tea.Msg) tea.Cmd
+	// View renders the body, exactly width x height cells at most.
+	View(m *Model, width, height int) string
+	// Title is the period or subject shown at the right of the tab bar.
+	Title(m *Model) string
+	// Keys lists the screen's live bindings (disabled ones are skipped).
+	Keys(m *Model) []key.Binding
+}
+
+// StoreChangedMsg tells screens that the store was written (by this TUI,
+// the CalDAV server or another process): reload what you show.
+type StoreChangedMsg struct{}
+
+// Options configure a Model.
+type Options struct {
+	Store Store
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Location is the zone times are shown in; nil means UTC.
+	Location *time.Location
+	// WeekStart is the first day of a week row (Monday by default when zero
+	// is not asked for explicitly: set WeekStartSet).
+	WeekStart    time.Weekday
+	WeekStartSet bool
+	// Owner is the login whose calendars are shown ("" = all).
+	Owner string
+	// Poll is how often the store's change-log head is read; 0 means 750ms,
+	// negative disables watching (tests drive it by hand).
+	Poll time.Duration
+	// Screens are added after the agenda, day, week and month views.
+	Screens []Screen
+	// Context bounds store calls; nil means context.Background().
+	Context context.Context
+}
+
+type mode int
+
+const (
+	modeNormal    mode = iota
+	modeDetail         // detail pane of the selected instance
+	modeHelp           // every key
+	modeCalendars      // calendars list
+	modeSearch         // typing a search
+	modeResults        // browsing search results
+	modeForm           // create or edit form
+	modeConfirm        // delete confirmation
+	modeScope          // recurring: which instances
+)
+
+// Model is the root Bubble Tea model. Its methods with exported names are
+// the frame's services to screens.
+type Model struct {
+	ctx       context.Context
+	store     Store
+	clock     func() time.Time
+	now       time.Time
+	loc       *time.Location
+	weekStart time.Weekday
+	owner     string
+	pollEvery time.Duration
+
+	width, height int
+	sty           styles
+	keys          keyMap
+	help          help.Model
+
+	screens []Screen
+	cur     int
+
+	mode mode
+	err  error
+	info string
+
+	cals      []model.Calendar
+	hidden    map[int64]bool
+	focusCal  int64
+	calCursor int
+	calBlock  map[int64]lipgloss.Style
+	calMark   map[int64]lipgloss.Style
+
+	day    time.Time // cursor day, midnight in loc
+	sel    int       // index into insts of the selected instance, -1 for none
+	selKey instKey   // what sel points at, kept across reloads
+	insts  []model.Instance
+	byDay  map[int][]int // day number -> indexes into insts
+	loaded model.Range
+	seq    int
+	want   model.Range // range of the load in flight
+	head   int64
+
+	agendaTop int
+	gridTop   int
+	gridSet   bool
+
+	detail *detailMsg
+
+	query     textinput.Model
+	results   []searchHit
+	resSel    int
+	resText   string
+	searching bool
+
+	form    *form
+	pending *pending
+}
+
+// New returns the root model for opts.
+func New(opts Options) *Model {
+	m := &Model{
+		ctx:       opts.Context,
+		store:     opts.Store,
+		clock:     opts.Now,
+		loc:       opts.Location,
+		weekStart: time.Monday,
+		owner:     opts.Owner,
+		pollEvery: opts.Poll,
+		width:     80,
+		height:    24,
+		keys:      defaultKeys(),
+		help:      help.New(),
+		hidden:    map[int64]bool{},
+		calBlock:  map[int64]lipgloss.Style{},
+		calMark:   map[int64]lipgloss.Style{},
+		sel:       -1,
+		byDay:     map[int][]int{},
+	}
+	if m.ctx == nil {
+		m.ctx = context.Background()
+	}
+	if m.clock == nil {
+		m.clock = time.Now
+	}
+	if m.loc == nil {
+		m.loc = time.UTC
+	}
+	if opts.WeekStartSet {
+		m.weekStart = opts.WeekStart
+	}
+	if m.pollEvery == 0 {
+		m.pollEvery = 750 * time.Millisecond
+	}
+	// The constructor is not Update: reading the clock once here gives the
+	// first frame a date before the first poll answers.
+	m.now = m.clock().In(m.loc)
+	m.day = m.dayOf(m.now)
+	m.setStyles(true)
+	m.screens = append(defaultScreens(), opts.Screens...)
+	m.query = textinput.New()
+	m.query.Prompt = "/"
+	m.query.Placeholder = "title, place, person…"
+	return m
+}
+
+// defaultScreens are the calendar views every frame has, keys 1..4.
+func defaultScreens() []Screen {
+	return []Screen{&agendaScreen{}, &gridScreen{days: 1}, &gridScreen{days: 7}, &monthScreen{}}
+}
+
+func (m *Model) setStyles(dark bool) {
+	m.sty = newStyles(dark)
+	m.help.Styles = help.DefaultStyles(dark)
+	m.calBlock = map[int64]lipgloss.Style{}
+	m.calMark = map[int64]lipgloss.Style{}
+	for _, c := range m.cals {
+		col := m.sty.calColor(c.Color, c.ID)
+		m.calBlock[c.ID] = m.sty.block(col)
+		m.calMark[c.ID] = m.sty.swatch(col)
+	}
+	s := textinput.DefaultStyles(dark)
+	s.Cursor.Blink = false
+	m.query.SetStyles(s)
+}
+
+// Init loads the calendars, asks for the terminal background and starts
+// watching the store.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadCalendars(m.ctx, m.store, m.owner)}
+	if m.pollEvery > 0 {
+		cmds = append(cmds, readHead(m.ctx, m.store, m.clock))
+	}
+	return tea.Batch(cmds...)
+}
+
+// Now is the clock as of the last poll, in the user's zone.
+func (m *Model) Now() time.Time { return m.now }
+
+// Location is the zone times are shown in.
+func (m *Model) Location() *time.Location { return m.loc }
+
+// WeekStart is the first weekday of a week.
+func (m *Model) WeekStart() time.Weekday { return m.weekStart }
+
+// Day is the cursor day (midnight in Location).
+func (m *Model) Day() time.Time { return m.day }
+
+// SetDay moves the cursor day and returns the load it needs, if any.
+func (m *Model) SetDay(t time.Time) tea.Cmd {
+	m.day = m.dayOf(t)
+	m.selectInDay()
+	return m.ensureWindow()
+}
+
+// Calendars lists the calendars shown in the frame.
+func (m *Model) Calendars() []model.Calendar { return m.cals }
+
+// CalendarVisible reports whether the user shows calendar id.
+func (m *Model) CalendarVisible(id int64) bool { return !m.hidden[id] }
+
+// CalendarColor is the style of a coloured marker for calendar id.
+func (m *Model) CalendarColor(id int64) lipgloss.Style { return m.calMark[id] }
+
+// SetError shows err in the status line (nil clears it).
+func (m *Model) SetError(err error) { m.err = err; m.info = "" }
+
+// SetMessage shows an informational message in the status line.
+func (m *Model) SetMessage(s string) { m.info = s; m.err = nil }
+
+// Size is the body size screens render into.
+func (m *Model) Size() (width, height int) { return m.width, m.bodyHeight() }
+
+func (m *Model) bodyHeight() int {
+	h := m.height - 3
+	if h < 1 {
+		h = 1
+	}
+	return h
+}
+
+// Update routes a message: frame messages first, then the mode, then the
+// active screen.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.SetWidth(msg.Width)
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.setStyles(msg.IsDark())
+		return m, nil
+	case calendarsMsg:
+		return m, m.gotCalendars(msg)
+	case windowMsg:
+		return m, m.gotWindow(msg)
+	case pollMsg:
+		return m, readHead(m.ctx, m.store, m.clock)
+	case headMsg:
+		return m, m.gotHead(msg)
+	case detailMsg:
+		if m.detail == nil || m.detail.key == msg.key {
+			m.detail = &msg
+		}
+		if m.form != nil && m.form.waiting && m.form.inst.UID == msg.key.uid {
+			return m, m.formLoaded(msg)
+		}
+		return m, nil
+	case searchMsg:
+		m.gotSearch(msg)
+		return m, nil
+	case savedMsg:
+		return m, m.gotSaved(msg)
+	case conflictsMsg:
+		if m.form != nil && msg.seq == m.form.checkSeq {
+			m.form.conflicts = msg.found
+			m.form.checkErr = msg.err
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	}
+	if m.form != nil && m.mode == modeForm {
+		return m, m.form.update(m, msg)
+	}
+	return m, m.screens[m.cur].Update(m, msg)
+}
+
+func (m *Model) gotCalendars(msg calendarsMsg) tea.Cmd {
+	if msg.err != nil {
+		m.err = msg.err
+		return nil
+	}
+	m.cals = msg.cals
+	known := false
+	for _, c := range m.cals {
+		col := m.sty.calColor(c.Color, c.ID)
+		m.calBlock[c.ID] = m.sty.block(col)
+		m.calMark[c.ID] = m.sty.swatch(col)
+		if c.ID == m.focusCal {
+			known = true
+		}
+	}
+	if !known {
+		m.focusCal = 0
+		for _, c := range m.cals {
+			if c.Kind == "" || c.Kind == model.CalendarEvents {
+				m.focusCal = c.ID
+				break
+			}
+		}
+		if m.focusCal == 0 && len(m.cals) > 0 {
+			m.focusCal = m.cals[0].ID
+		}
+	}
+	m.loaded = model.Range{} // calendars may have changed: reload
+	return tea.Batch(m.ensureWindow(), m.screens[m.cur].Activate(m))
+}
+
+func (m *Model) gotHead(msg headMsg) tea.Cmd {
+	next := poll(m.pollEvery)
+	if m.pollEvery <= 0 {
+		next = nil
+	}
+	if msg.err != nil {
+		m.err = msg.err
+		return next
+	}
+	m.now = msg.now.In(m.loc)
+	if msg.head == m.head {
+		return next
+	}
+	first := m.head == 0
+	m.head = msg.head
+	if first {
+		return next
+	}
+	// Another door wrote: reload calendars (and with them the window) and
+	// tell the active screen.
+	scr := m.screens[m.cur]
+	return tea.Batch(next, loadCalendars(m.ctx, m.store, m.owner), func() tea.Msg { return StoreChangedMsg{} }, scr.Activate(m))
+}
+
+// visibleIDs lists the calendars shown.
+func (m *Model) visibleIDs() []int64 {
+	ids := make([]int64, 0, len(m.cals))
+	for _, c := range m.cals {
+		if !m.hidden[c.ID] {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}
+
+// ensureWindow loads the active calendar view's window when what is loaded
+// does not cover what it shows.
+func (m *Model) ensureWindow() tea.Cmd {
+	cs, ok := m.screens[m.cur].(calendarView)
+	if !ok || m.cals == nil {
+		return nil
+	}
+	need := cs.need(m)
+	if covers(m.loaded, need) || covers(m.want, need) {
+		return nil
+	}
+	return m.reload(cs.fetch(m))
+}
+
+// reload fetches r again whatever is loaded.
+func (m *Model) reload(r model.Range) tea.Cmd {
+	m.seq++
+	m.want = r
+	return loadWindow(m.ctx, m.store, m.seq, m.visibleIDs(), r, m.loc)
+}
+
+func covers(have, need model.Range) bool {
+	if have.From.IsZero() || have.To.IsZero() {
+		return false
+	}
+	return !need.From.Before(have.From) && !need.To.After(have.To)
+}
+
+// gotWindow takes a loaded window; an open detail pane reloads too, so a
+// change made elsewhere shows there as well.
+func (m *Model) gotWindow(msg windowMsg) tea.Cmd {
+	if msg.seq != m.seq {
+		return nil // a newer load is in flight
+	}
+	m.want = model.Range{}
+	if msg.err != nil {
+		m.err = msg.err
+		if msg.insts == nil {
+			return nil
+		}
+	}
+	m.insts = msg.insts
+	m.loaded = msg.r
+	m.indexDays()
+	m.restoreSelection()
+	if m.mode == modeDetail {
+		if in, ok := m.selected(); ok {
+			return loadDetail(m.ctx, m.store, in)
+		}
+	}
+	return nil
+}
+
+// dayNum numbers days in the user's zone (days since 1970-01-01).
+func (m *Model) dayNum(t time.Time) int {
+	y, mo, d := t.In(m.loc).Date()
+	return int(time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+// dayOf is midnight of t's day in the user's zone.
+func (m *Model) dayOf(t time.Time) time.Time {
+	y, mo, d := t.In(m.loc).Date()
+	return time.Date(y, mo, d, 0, 0, 0, 0, m.loc)
+}
+
+func (m *Model) indexDays() {
+	m.byDay = make(map[int][]int, 64)
+	lo, hi := m.dayNum(m.loaded.From), m.dayNum(m.loaded.To.Add(-time.Nanosecond))
+	for i, in := range m.insts {
+		first := m.dayNum(in.Start)
+		last := first
+		if in.End.After(in.Start) {
+			last = m.dayNum(in.End.Add(-time.Nanosecond))
+		}
+		first, last = max(first, lo), min(last, hi)
+		for d := first; d <= last; d++ {
+			m.byDay[d] = append(m.byDay[d], i)
+		}
+	}
+}
+
+// restoreSelection puts the cursor back on the instance it was on (same UID
+// and RecurrenceID), else on the first instance of the cursor day.
+func (m *Model) restoreSelection() {
+	if m.selKey.uid != "" {
+		for _, i := range m.byDay[m.dayNum(m.day)] {
+			if keyOf(m.insts[i]) == m.selKey {
+				m.sel = i
+				return
+			}
+		}
+		for i, in := range m.insts {
+			if keyOf(in) == m.selKey {
+				m.sel = i
+				m.day = m.dayOf(maxTime(in.Start, m.loaded.From))
+				return
+			}
+		}
+	}
+	m.selectInDay()
+}
+
+// selectInDay selects the first instance of the cursor day unless the
+// selection is already on that day.
+func (m *Model) selectInDay() {
+	list := m.byDay[m.dayNum(m.day)]
+	for _, i := range list {
+		if i == m.sel {
+			return
+		}
+	}
+	if len(list) == 0 {
+		m.sel = -1
+		m.selKey = instKey{}
+		return
+	}
+	m.selectIndex(list[0])
+}
+
+func (m *Model) selectIndex(i int) {
+	m.sel = i
+	m.selKey = keyOf(m.insts[i])
+}
+
+// selected is the selected instance.
+func (m *Model) selected() (model.Instance, bool) {
+	if m.sel < 0 || m.sel >= len(m.insts) {
+		return model.Instance{}, false
+	}
+	return m.insts[m.sel], true
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// switchScreen makes screen i active.
+func (m *Model) switchScreen(i int) tea.Cmd {
+	if i < 0 || i >= len(m.screens) || i == m.cur {
+		return nil
+	}
+	m.cur = i
+	m.mode = modeNormal
+	m.gridSet = false
+	return tea.Batch(m.ensureWindow(), m.screens[i].Activate(m))
+}
+
+// key handles a key press by mode.
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	if msg.String() == "ctrl+c" {
+		return tea.Quit
+	}
+	switch m.mode {
+	case modeForm:
+		return m.form.key(m, msg)
+	case modeSearch:
+		return m.searchKey(msg)
+	case modeConfirm, modeScope:
+		return m.pendingKey(msg)
+	case modeHelp:
+		if key.Matches(msg, k.Back, k.Help, k.Quit) {
+			m.mode = modeNormal
+		}
+		return nil
+	case modeDetail:
+		return m.detailKey(msg)
+	case modeCalendars:
+		return m.calendarsKey(msg)
+	case modeResults:
+		return m.resultsKey(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		m.mode = modeHelp
+		return nil
+	case key.Matches(msg, k.NextView):
+		return m.switchScreen((m.cur + 1) % len(m.screens))
+	case key.Matches(msg, k.Views, k.Screens):
+		return m.switchScreen(int(msg.String()[0] - '1'))
+	case key.Matches(msg, k.Search):
+		m.mode = modeSearch
+		m.query.SetValue("")
+		return m.query.Focus()
+	case key.Matches(msg, k.Calendars):
+		m.mode = modeCalendars
+		return nil
+	case key.Matches(msg, k.Back):
+		m.err, m.info = nil, ""
+	}
+	return m.screens[m.cur].Update(m, msg)
+}
+
+// liveKeys lists the bindings that do something now, for the help line.
+func (m *Model) liveKeys() []key.Binding {
+	k := m.keys
+	switch m.mode {
+	case modeForm:
+		return []key.Binding{k.NextField, k.PrevField, k.Save, k.Cancel}
+	case modeSearch:
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")), k.Cancel}
+	case modeConfirm:
+		return []key.Binding{k.Yes, k.No}
+	case modeScope:
+		return []key.Binding{k.ScopeThis, k.ScopeFollowing, k.ScopeAll, k.Cancel}
+	case modeHelp:
+		return []key.Binding{k.Back, k.Quit}
+	case modeDetail:
+		_, ok := m.selected()
+		return enable([]key.Binding{k.Edit, k.Delete, k.Duplicate, k.Back}, ok, ok, ok, true)
+	case modeCalendars:
+		return []key.Binding{k.Up, k.Down, k.Toggle, k.Focus, k.Back}
+	case modeResults:
+		return enable([]key.Binding{k.Up, k.Down, k.Open, k.Back}, true, true, len(m.results) > 0, true)
+	}
+	out := m.screens[m.cur].Keys(m)
+	out = append(out, k.NextView, k.Search, k.Calendars, k.Help, k.Quit)
+	return out
+}
+
+// enable returns copies of bs with each enabled as on says.
+func enable(bs []key.Binding, on ...bool) []key.Binding {
+	out := make([]key.Binding, len(bs))
+	for i, b := range bs {
+		b.SetEnabled(on[i])
+		out[i] = b
+	}
+	return out
+}
+
+// View draws the frame: tab bar, body, status line, help line.
+func (m *Model) View() tea.View {
+	w, h := m.width, m.bodyHeight()
+	var b strings.Builder
+	b.WriteString(fit(m.tabBar(), w))
+	b.WriteByte('\n')
+	b.WriteString(fitBlock(m.body(w, h), w, h))
+	b.WriteByte('\n')
+	b.WriteString(m.statusLine(w))
+	b.WriteByte('\n')
+	b.WriteString(fit(m.help.ShortHelpView(m.liveKeys()), w))
+	v := tea.NewView(b.String())
+	v.AltScreen = true
+	v.WindowTitle = "rota"
+	return v
+}
+
+func (m *Model) body(w, h int) string {
+	switch m.mode {
+	case modeHelp:
+		return m.helpView(w, h)
+	case modeDetail:
+		return m.detailView(w, h)
+	case modeCalendars:
+		return m.calendarsView(w, h)
+	case modeResults, modeSearch:
+		if m.mode == modeResults || m.searching || m.results != nil {
+			return m.resultsView(w, h)
+		}
+	case modeForm:
+		return m.form.view(m, w, h)
+	}
+	return m.screens[m.cur].View(m, w, h)
+}
+
+func (m *Model) tabBar() string {
+	var b strings.Builder
+	for i, s := range m.screens {
+		label := string(rune('1'+i)) + " " + s.Name()
+		if i >= 9 {
+			label = s.Name()
+		}
+		if i == m.cur {
+			b.WriteString(m.sty.tabActive.Render(label))
+		} else {
+			b.WriteString(m.sty.tab.Render(label))
+		}
+		b.WriteString("  ")
+	}
+	left := b.String()
+	title := m.sty.period.Render(m.screens[m.cur].Title(m))
+	gap := m.width - lipgloss.Width(left) - lipgloss.Width(title)
+	if gap < 1 {
+		return left + " " + title
+	}
+	return left + strings.Repeat(" ", gap) + title
+}
+
+func (m *Model) statusLine(w int) string {
+	var parts []string
+	parts = append(parts, m.now.Format("Mon 2 Jan 2006 15:04"))
+	if c, ok := m.calendar(m.focusCal); ok {
+		parts = append(parts, m.calMark[c.ID].Render("■")+" "+calName(c))
+	}
+	if m.mode == modeSearch {
+		parts = append(parts, m.query.View())
+	} else if m.pending != nil && (m.mode == modeConfirm || m.mode == modeScope) {
+		parts = append(parts, m.sty.prompt.Render(m.pending.prompt))
+	}
+	line := strings.Join(parts, " · ")
+	var tail string
+	switch {
+	case m.err != nil:
+		tail = m.sty.err.Render(m.err.Error())
+	case m.info != "":
+		tail = m.sty.ok.Render(m.info)
+	case !m.want.From.IsZero():
+		tail = m.sty.dim.Render("loading…")
+	}
+	if tail != "" {
+		line += " · " + tail
+	}
+	return m.sty.status.Render(pad(fit(line, w), w))
+}
+
+func (m *Model) calendar(id int64) (model.Calendar, bool) {
+	for _, c := range m.cals {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return model.Calendar{}, false
+}
+
+func calName(c model.Calendar) string {
+	if c.DisplayName != "" {
+		return c.DisplayName
+	}
+	return c.Name
+}
+
+// fit truncates a (possibly styled) line to w cells.
+func fit(s string, w int) string {
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+// pad fills a line with spaces to w cells.
+func pad(s string, w int) string {
+	if n := w - lipgloss.Width(s); n > 0 {
+		return s + strings.Repeat(" ", n)
+	}
+	return s
+}
+
+// fitBlock makes s exactly h lines of at most w cells.
+func fitBlock(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		lines[i] = fit(l, w)
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}

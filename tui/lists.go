@@ -1,0 +1,248 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"rota/model"
+)
+
+// Calendars list: show or hide each calendar, choose where new events go.
+
+func (m *Model) calendarsKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Back, k.Calendars):
+		m.mode = modeNormal
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Up):
+		m.calCursor = max(0, m.calCursor-1)
+	case key.Matches(msg, k.Down):
+		m.calCursor = min(len(m.cals)-1, m.calCursor+1)
+	case key.Matches(msg, k.Toggle):
+		if m.calCursor < len(m.cals) {
+			id := m.cals[m.calCursor].ID
+			m.hidden[id] = !m.hidden[id]
+			if cv, ok := m.screens[m.cur].(calendarView); ok {
+				return m.reload(cv.fetch(m))
+			}
+		}
+	case key.Matches(msg, k.Focus):
+		if m.calCursor < len(m.cals) {
+			m.focusCal = m.cals[m.calCursor].ID
+			m.SetMessage("new events go to " + calName(m.cals[m.calCursor]))
+		}
+	}
+	return nil
+}
+
+func (m *Model) calendarsView(w, h int) string {
+	var b strings.Builder
+	b.WriteString(m.sty.title.Render("  Calendars") + m.sty.dim.Render("  (space shows or hides, enter makes it the one new events go to)"))
+	for i, c := range m.cals {
+		if i+2 > h {
+			break
+		}
+		b.WriteByte('\n')
+		box := "[x]"
+		if m.hidden[c.ID] {
+			box = "[ ]"
+		}
+		focus := " "
+		if c.ID == m.focusCal {
+			focus = "•"
+		}
+		kind := string(c.Kind)
+		if kind == "" {
+			kind = string(model.CalendarEvents)
+		}
+		line := "  " + box + " " + focus + " " + m.calMark[c.ID].Render("■■") + " " + pad(calName(c), 24) + " " + m.sty.dim.Render(kind+" · "+c.Owner)
+		if i == m.calCursor {
+			line = m.sty.selected.Render(pad(fit("  "+box+" "+focus+" ■■ "+pad(calName(c), 24)+" "+kind+" · "+c.Owner, w), w))
+		}
+		b.WriteString(line)
+	}
+	if len(m.cals) == 0 {
+		b.WriteString("\n" + m.sty.dim.Render("  no calendars yet: try `rota demo` or `rota import FILE`"))
+	}
+	return b.String()
+}
+
+// Search: / opens a prompt in the status line; enter runs it; results list
+// in the body; enter jumps to the instance.
+
+func (m *Model) searchKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+		m.mode = modeNormal
+		m.query.Blur()
+		m.results = nil
+		return nil
+	case "enter":
+		text := strings.TrimSpace(m.query.Value())
+		if text == "" {
+			return nil
+		}
+		m.query.Blur()
+		m.mode = modeResults
+		m.searching = true
+		m.results, m.resSel, m.resText = nil, 0, text
+		vis := map[int64]bool{}
+		for _, id := range m.visibleIDs() {
+			vis[id] = true
+		}
+		return search(m.ctx, m.store, text, vis, m.now, m.loc)
+	}
+	var cmd tea.Cmd
+	m.query, cmd = m.query.Update(msg)
+	return cmd
+}
+
+func (m *Model) gotSearch(msg searchMsg) {
+	if msg.text != m.resText {
+		return
+	}
+	m.searching = false
+	if msg.err != nil {
+		m.err = msg.err
+		return
+	}
+	m.results = msg.hits
+	if m.results == nil {
+		m.results = []searchHit{}
+	}
+}
+
+func (m *Model) resultsKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Back):
+		m.mode = modeNormal
+		m.results = nil
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Search):
+		m.mode = modeSearch
+		return m.query.Focus()
+	case key.Matches(msg, k.Up):
+		m.resSel = max(0, m.resSel-1)
+	case key.Matches(msg, k.Down):
+		m.resSel = min(len(m.results)-1, m.resSel+1)
+	case key.Matches(msg, k.Open):
+		if m.resSel < len(m.results) {
+			return m.jumpTo(m.results[m.resSel].inst)
+		}
+	}
+	return nil
+}
+
+// jumpTo moves the cursor to an instance and opens the view that shows it.
+func (m *Model) jumpTo(in model.Instance) tea.Cmd {
+	m.mode = modeNormal
+	m.results = nil
+	if in.Start.IsZero() {
+		return nil
+	}
+	m.selKey = keyOf(in)
+	m.sel = -1
+	m.day = m.dayOf(in.Start)
+	m.gridSet = false
+	if _, ok := m.screens[m.cur].(calendarView); !ok {
+		m.cur = 1
+	}
+	// Force a reload so the selection is restored from selKey.
+	cv := m.screens[m.cur].(calendarView)
+	return m.reload(cv.fetch(m))
+}
+
+func (m *Model) resultsView(w, h int) string {
+	var b strings.Builder
+	b.WriteString(m.sty.title.Render("  Search: " + m.resText))
+	switch {
+	case m.searching:
+		b.WriteString("\n" + m.sty.dim.Render("  searching…"))
+		return b.String()
+	case len(m.results) == 0:
+		b.WriteString("\n" + m.sty.dim.Render("  nothing found"))
+		return b.String()
+	}
+	top := scrollTo(0, m.resSel+1, h-1, len(m.results)+1)
+	for i := max(0, top-1); i < len(m.results) && i < top-1+h-1; i++ {
+		r := m.results[i]
+		when := "no date"
+		if !r.inst.Start.IsZero() {
+			when = r.inst.Start.In(m.loc).Format("Mon 2 Jan 2006 15:04")
+			if r.inst.AllDay {
+				when = r.inst.Start.In(m.loc).Format("Mon 2 Jan 2006") + " all day"
+			}
+		}
+		cal, _ := m.calendar(r.obj.CalendarID)
+		text := "  " + pad(when, 28) + " " + r.obj.Summary
+		b.WriteByte('\n')
+		if i == m.resSel {
+			b.WriteString(m.sty.selected.Render(pad(fit(text+"  "+calName(cal), w), w)))
+			continue
+		}
+		b.WriteString(m.calMark[r.obj.CalendarID].Render("▌") + fit(text[1:], w-len(calName(cal))-3) + m.sty.dim.Render("  "+calName(cal)))
+	}
+	return b.String()
+}
+
+// Help: every key, grouped.
+
+func (m *Model) helpView(w, h int) string {
+	k := m.keys
+	groups := []struct {
+		name string
+		keys []key.Binding
+	}{
+		{"move", []key.Binding{k.Up, k.Down, k.Left, k.Right, k.Today, k.Prev, k.Next}},
+		{"views", []key.Binding{k.NextView, k.Views, k.Screens, k.Open, k.Back, k.Search, k.Calendars, k.Help, k.Quit}},
+		{"edit", []key.Binding{k.New, k.Edit, k.Delete, k.Duplicate, k.Earlier, k.Later, k.DayBefore, k.DayAfter, k.Longer, k.Shorter}},
+		{"forms and prompts", []key.Binding{k.NextField, k.PrevField, k.Save, k.Cancel, k.Yes, k.No, k.ScopeThis, k.ScopeFollowing, k.ScopeAll}},
+		{"calendars list", []key.Binding{k.Toggle, k.Focus}},
+	}
+	var cols [][]string
+	for _, g := range groups {
+		col := []string{m.sty.title.Render(g.name)}
+		for _, b := range g.keys {
+			col = append(col, m.sty.prompt.Render(pad(b.Help().Key, 9))+" "+b.Help().Desc)
+		}
+		cols = append(cols, col)
+	}
+	// Screens added by other packages list their keys too.
+	for i, s := range m.screens[4:] {
+		col := []string{m.sty.title.Render(itoa(i+5) + " " + s.Name())}
+		for _, b := range s.Keys(m) {
+			col = append(col, m.sty.prompt.Render(pad(b.Help().Key, 9))+" "+b.Help().Desc)
+		}
+		cols = append(cols, col)
+	}
+	colW := 34
+	perRow := max(1, w/colW)
+	var b strings.Builder
+	for start := 0; start < len(cols); start += perRow {
+		end := min(start+perRow, len(cols))
+		rows := 0
+		for _, c := range cols[start:end] {
+			rows = max(rows, len(c))
+		}
+		for r := 0; r < rows; r++ {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			for _, c := range cols[start:end] {
+				cell := ""
+				if r < len(c) {
+					cell = c[r]
+				}
+				b.WriteString(pad(fit(" "+cell, colW), colW))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
