@@ -321,7 +321,9 @@ func writeComponent(b *bytes.Buffer, c *ical.Component) {
 	for k := range c.Props {
 		names = append(names, k)
 	}
-	sort.Slice(names, func(i, j int) bool { return propRank(names[i]) < propRank(names[j]) || propRank(names[i]) == propRank(names[j]) && names[i] < names[j] })
+	sort.Slice(names, func(i, j int) bool {
+		return propRank(names[i]) < propRank(names[j]) || propRank(names[i]) == propRank(names[j]) && names[i] < names[j]
+	})
 	var line strings.Builder
 	for _, k := range names {
 		for _, p := range c.Props[k] {
