@@ -299,9 +299,26 @@ func candidateZones() []string {
 			add(n)
 		}
 		sort.Strings(candidates)
+		// The zones most calendars use are tried first, so a VTIMEZONE
+		// with US Eastern rules becomes America/New_York, not
+		// America/Grand_Turk.
+		var preferred []string
+		for _, n := range preferredZones {
+			if seen[n] {
+				preferred = append(preferred, n)
+			}
+		}
+		candidates = append(preferred, candidates...)
 	})
 	return candidates
 }
+
+var preferredZones = []string{"America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
+	"America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Halifax", "America/Sao_Paulo",
+	"America/Mexico_City", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Berlin", "Europe/Paris",
+	"Europe/Helsinki", "Europe/Istanbul", "Europe/Moscow", "Africa/Johannesburg", "Africa/Cairo", "Africa/Lagos",
+	"Asia/Dubai", "Asia/Kolkata", "Asia/Calcutta", "Asia/Shanghai", "Asia/Singapore", "Asia/Tokyo", "Asia/Seoul",
+	"Australia/Perth", "Australia/Brisbane", "Australia/Adelaide", "Australia/Sydney", "Pacific/Auckland"}
 
 // matchVTimezone finds the IANA zone that behaves as def in year.
 func matchVTimezone(tzid string, def *component, year int) (string, error) {

@@ -1,0 +1,214 @@
+package ics
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"rota/model"
+)
+
+func decodeFile(t *testing.T, name string) map[string]model.Object {
+	t.Helper()
+	f, err := os.Open("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	objs, err := Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]model.Object{}
+	for _, o := range objs {
+		m[o.UID] = o
+	}
+	return m
+}
+
+func TestDecodeOutlookWindowsZone(t *testing.T) {
+	objs := decodeFile(t, "outlook_windows_tz.ics")
+	o := objs["040000008200E00074C5B7101A82E00800000000"]
+	tm := o.Timing
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	if tm.TZID != "Europe/Berlin" || !tm.Start.Equal(time.Date(2025, 1, 13, 10, 0, 0, 0, berlin)) || tm.Start.Location().String() != "Europe/Berlin" {
+		t.Errorf("start %v %q, want 10:00 Europe/Berlin", tm.Start, tm.TZID)
+	}
+	if tm.Duration != 30*time.Minute || !tm.HasEnd || tm.AllDay || tm.Floating {
+		t.Errorf("length %v hasEnd %v", tm.Duration, tm.HasEnd)
+	}
+	if len(tm.ExDates) != 2 || !tm.ExDates[1].Equal(time.Date(2025, 1, 27, 10, 0, 0, 0, berlin)) {
+		t.Errorf("exdates %v", tm.ExDates)
+	}
+	if len(tm.Overrides) != 1 || tm.Overrides[0].Summary != "Moved sync" ||
+		!tm.Overrides[0].Start.Equal(time.Date(2025, 2, 3, 14, 0, 0, 0, berlin)) {
+		t.Errorf("overrides %+v", tm.Overrides)
+	}
+	if !strings.HasPrefix(o.Summary, "Wöchentliches Jour fixe") {
+		t.Errorf("summary %q", o.Summary)
+	}
+	d := string(o.Data)
+	for _, want := range []string{"BEGIN:VTIMEZONE\r\nTZID:W. Europe Standard Time", "X-MICROSOFT-CDO-BUSYSTATUS:BUSY",
+		"SUMMARY;LANGUAGE=de-de:", "X-NUM-GUESTS=0", `ORGANIZER;CN="Alice, Smith":mailto:alice@example.com`,
+		"DTSTAMP:20250111T090000Z"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("Data lacks %q:\n%s", want, d)
+		}
+	}
+	if strings.Contains(d, "METHOD") || strings.Contains(d, "X-WR-CALNAME") {
+		t.Errorf("calendar-level METHOD/X-WR-CALNAME copied into the object:\n%s", d)
+	}
+	// The missing DTSTAMP was repaired from LAST-MODIFIED, right after UID.
+	if i := strings.Index(d, "UID:0400"); !strings.HasPrefix(d[i:], "UID:040000008200E00074C5B7101A82E00800000000\r\nDTSTAMP:20250111T090000Z\r\n") {
+		t.Errorf("DTSTAMP not repaired after UID:\n%s", d[i:])
+	}
+}
+
+func TestDecodeZonesAndKinds(t *testing.T) {
+	objs := decodeFile(t, "zones_and_kinds.ics")
+	cases := []struct {
+		uid, tzid string
+		offset    int // of Start, seconds
+	}{
+		{"custom-tz-1", "America/New_York", -4 * 3600},
+		{"custom-tz-2", "Asia/Kolkata", 5*3600 + 1800},
+		{"mozilla-1", "Europe/Berlin", 2 * 3600},
+		{"odd-zone", "Etc/GMT-3", 3 * 3600},
+	}
+	for _, c := range cases {
+		tm := objs[c.uid].Timing
+		if _, err := model.LoadZone(tm.TZID); err != nil {
+			t.Errorf("%s: TZID %q does not load: %v", c.uid, tm.TZID, err)
+		}
+		if _, off := tm.Start.Zone(); tm.TZID != c.tzid || off != c.offset || tm.Start.Hour() != 9 {
+			t.Errorf("%s: zone %q offset %d start %v, want %q %d", c.uid, tm.TZID, off, tm.Start, c.tzid, c.offset)
+		}
+	}
+	if tm := objs["custom-tz-1"].Timing; tm.Duration != time.Hour || !tm.HasEnd {
+		t.Errorf("DURATION not read: %+v", tm)
+	}
+	if d := string(objs["custom-tz-1"].Data); !strings.Contains(d, "DTSTAMP:20250704T090000Z") {
+		t.Errorf("DTSTAMP not repaired from DTSTART:\n%s", d)
+	}
+	task := objs["task-1"]
+	if task.Component != "VTODO" || !task.Timing.AllDay || !task.Timing.Start.Equal(time.Date(2025, 7, 10, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("task timing %+v", task.Timing)
+	}
+	rp := objs["rdate-period"].Timing
+	if len(rp.RDates) != 3 || rp.RDates[0].Duration != 3*time.Hour || rp.RDates[1].Duration != 2*time.Hour || rp.RDates[2].Duration != 0 {
+		t.Errorf("rdates %+v", rp.RDates)
+	}
+	ad := objs["allday-floating"].Timing
+	if !ad.AllDay || ad.Days != 3 || ad.Duration != 0 || ad.TZID != "" {
+		t.Errorf("all-day timing %+v", ad)
+	}
+	fl := objs["floating-1"]
+	if !fl.Timing.Floating || fl.Timing.Duration != 30*time.Minute || strings.Contains(string(fl.Data), "DURATION") {
+		t.Errorf("floating: %+v (DTEND wins, DURATION dropped)\n%s", fl.Timing, fl.Data)
+	}
+	if _, ok := objs["fb"]; ok {
+		t.Errorf("VFREEBUSY decoded as an object")
+	}
+	_, skipped, err := DecodeAll(strings.NewReader(mustRead(t, "testdata/zones_and_kinds.ics")))
+	if err != nil || len(skipped) != 1 || skipped[0].Component != "VFREEBUSY" || skipped[0].Line == 0 {
+		t.Errorf("skipped %+v, %v", skipped, err)
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+const head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
+
+func TestDecodeErrors(t *testing.T) {
+	cases := []struct {
+		name, in string
+		line     int
+		prop     string
+	}{
+		{"no uid", head + "BEGIN:VEVENT\r\nDTSTART:20250101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 4, "UID"},
+		{"bad dtstart", head + "BEGIN:VEVENT\r\nUID:a\r\nDTSTART:2025-01-01\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 6, "DTSTART"},
+		{"end before start", head + "BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20250101T100000Z\r\nDTEND:20250101T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 7, "DTEND"},
+		{"bad rrule", head + "BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20250101T100000Z\r\nRRULE:FREQ=SOMETIMES\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 7, "RRULE"},
+		{"unknown tz", head + "BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Mars/Olympus:20250101T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 6, "DTSTART"},
+		{"no colon", head + "BEGIN:VEVENT\r\nUID:a\r\nSUMMARY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 6, ""},
+		{"unclosed", head + "BEGIN:VEVENT\r\nUID:a\r\n", 4, "BEGIN"},
+		{"mismatched end", head + "BEGIN:VEVENT\r\nUID:a\r\nEND:VTODO\r\n", 6, "END"},
+		{"folded line number", head + "BEGIN:VEVENT\r\nUID:a\r\nSUMMARY:x\r\n  continued\r\nDTSTART:bad\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 8, "DTSTART"},
+		{"two masters", head + "BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20250101T100000Z\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20250101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 8, "UID"},
+		{"negative duration", head + "BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20250101T100000Z\r\nDURATION:-PT1H\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 7, "DURATION"},
+		{"quote in param", head + "BEGIN:VEVENT\r\nUID:a\r\nATTENDEE;CN=a\"b:mailto:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 6, "ATTENDEE"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Decode(strings.NewReader(c.in))
+			var ie *Error
+			if !errors.As(err, &ie) {
+				t.Fatalf("got %v, want an *ics.Error", err)
+			}
+			if ie.Line != c.line || ie.Prop != c.prop || !errors.Is(err, model.ErrInvalid) {
+				t.Errorf("got line %d prop %q (%v), want line %d prop %q", ie.Line, ie.Prop, err, c.line, c.prop)
+			}
+			if !strings.HasPrefix(err.Error(), "line ") {
+				t.Errorf("message %q does not start with the line", err)
+			}
+		})
+	}
+}
+
+func TestDecodeLenient(t *testing.T) {
+	in := "\ufeffbegin:vcalendar\nversion:2.0\nBEGIN:VEVENT\nuid:x\nDTSTART:20250101T100000Z\nSUMMARY:a\n\tb\n c\nEND:VEVENT\nEND:VCALENDAR\n\n\n"
+	o, err := DecodeObject([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Summary != "abc" || o.UID != "x" || !strings.Contains(string(o.Data), "PRODID:"+prodID) {
+		t.Errorf("got %+v\n%s", o, o.Data)
+	}
+	// Two calendars in a stream, a UID split over both.
+	two := head + "BEGIN:VEVENT\r\nUID:r\r\nDTSTART:20250101T100000Z\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n" +
+		head + "BEGIN:VEVENT\r\nUID:s\r\nDTSTART:20250101T100000Z\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:r\r\nRECURRENCE-ID:20250102T100000Z\r\nDTSTART:20250102T110000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	objs, err := Decode(strings.NewReader(two))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(objs) != 2 || objs[0].UID != "r" || len(objs[0].Timing.Overrides) != 1 || objs[1].UID != "s" {
+		t.Fatalf("got %+v", objs)
+	}
+	if _, err := DecodeObject([]byte(two)); err == nil {
+		t.Errorf("DecodeObject accepted two UIDs")
+	}
+}
+
+func TestFold(t *testing.T) {
+	long := strings.Repeat("ä", 100) + strings.Repeat("x", 77)
+	var w writer
+	w.prop(&prop{name: "SUMMARY", value: long})
+	checkFolded(t, w.buf)
+	for _, l := range strings.Split(strings.TrimSuffix(string(w.buf), "\r\n"), "\r\n") {
+		if !strings.HasPrefix(l, " ") && !strings.HasPrefix(l, "SUMMARY") || strings.ContainsRune(l, '\uFFFD') {
+			t.Errorf("bad fold %q", l)
+		}
+	}
+	cals, err := parse(string(w.buf))
+	if err == nil {
+		t.Fatalf("property outside VCALENDAR accepted: %v", cals)
+	}
+	in := head + "BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20250101T100000Z\r\nSUMMARY:" + long + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	o, err := DecodeObject([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFolded(t, o.Data)
+	if o.Summary != long {
+		t.Errorf("summary changed by folding")
+	}
+}
