@@ -139,29 +139,29 @@ func parseRRule(s string) (*recurRule, error) {
 			}
 			r.freq, hasFreq = f, true
 		case "INTERVAL":
-			r.interval, err = positive(name, val)
+			r.interval, err = rulePositive(name, val)
 		case "COUNT":
-			r.count, err = positive(name, val)
+			r.count, err = rulePositive(name, val)
 		case "UNTIL":
 			err = r.parseUntil(val)
 		case "BYSECOND":
-			r.bySecond, err = intList(name, val, 0, 59, false)
+			r.bySecond, err = ruleInts(name, val, 0, 59, false)
 		case "BYMINUTE":
-			r.byMinute, err = intList(name, val, 0, 59, false)
+			r.byMinute, err = ruleInts(name, val, 0, 59, false)
 		case "BYHOUR":
-			r.byHour, err = intList(name, val, 0, 23, false)
+			r.byHour, err = ruleInts(name, val, 0, 23, false)
 		case "BYMONTHDAY":
-			r.byMonthDay, err = intList(name, val, 1, 31, true)
+			r.byMonthDay, err = ruleInts(name, val, 1, 31, true)
 		case "BYYEARDAY":
-			r.byYearDay, err = intList(name, val, 1, 366, true)
+			r.byYearDay, err = ruleInts(name, val, 1, 366, true)
 		case "BYWEEKNO":
-			r.byWeekNo, err = intList(name, val, 1, 53, true)
+			r.byWeekNo, err = ruleInts(name, val, 1, 53, true)
 		case "BYMONTH":
-			r.byMonth, err = intList(name, val, 1, 12, false)
+			r.byMonth, err = ruleInts(name, val, 1, 12, false)
 		case "BYSETPOS":
-			r.bySetPos, err = intList(name, val, 1, 366, true)
+			r.bySetPos, err = ruleInts(name, val, 1, 366, true)
 		case "BYDAY":
-			r.byDay, err = dayList(val)
+			r.byDay, err = ruleDays(val)
 		case "WKST":
 			d, ok := dayNames[val]
 			if !ok {
@@ -197,7 +197,7 @@ func parseRRule(s string) (*recurRule, error) {
 	return r, nil
 }
 
-func positive(name, val string) (int, error) {
+func rulePositive(name, val string) (int, error) {
 	n, err := strconv.Atoi(val)
 	if err != nil || n < 1 {
 		return 0, ruleErr("%s=%s: must be a whole number above 0", name, val)
@@ -205,7 +205,7 @@ func positive(name, val string) (int, error) {
 	return n, nil
 }
 
-func intList(name, val string, lo, hi int, negative bool) ([]int, error) {
+func ruleInts(name, val string, lo, hi int, negative bool) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(val, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -221,7 +221,7 @@ func intList(name, val string, lo, hi int, negative bool) ([]int, error) {
 	return out, nil
 }
 
-func dayList(val string) ([]rrule.Weekday, error) {
+func ruleDays(val string) ([]rrule.Weekday, error) {
 	var out []rrule.Weekday
 	for _, f := range strings.Split(val, ",") {
 		f = strings.TrimSpace(f)
@@ -309,7 +309,7 @@ func pyWeekday(d time.Weekday) rrule.Weekday {
 	return []rrule.Weekday{rrule.SU, rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA}[d]
 }
 
-func floorDiv(a, b int64) int64 {
+func floorDiv64(a, b int64) int64 {
 	q := a / b
 	if a%b != 0 && (a < 0) != (b < 0) {
 		q--
@@ -326,17 +326,17 @@ func (r *recurRule) fastForward(dt, from time.Time) (time.Time, int64) {
 	var k int64
 	var p time.Time
 	fixed := func(start time.Time, unit int64) {
-		k = floorDiv(floorDiv(from.Unix()-start.Unix(), unit), iv)
+		k = floorDiv64(floorDiv64(from.Unix()-start.Unix(), unit), iv)
 		p = time.Unix(start.Unix()+k*iv*unit, 0).UTC()
 	}
 	switch r.freq {
 	case rrule.YEARLY:
-		k = floorDiv(int64(from.Year()-y), iv)
+		k = floorDiv64(int64(from.Year()-y), iv)
 		p = time.Date(y+int(k*iv), 1, 1, 0, 0, 0, 0, time.UTC)
 	case rrule.MONTHLY:
 		m0 := int64(y)*12 + int64(m-1)
 		mf := int64(from.Year())*12 + int64(from.Month()-1)
-		k = floorDiv(mf-m0, iv)
+		k = floorDiv64(mf-m0, iv)
 		mk := m0 + k*iv
 		p = time.Date(int(mk/12), time.Month(mk%12+1), 1, 0, 0, 0, 0, time.UTC)
 	case rrule.WEEKLY:
@@ -407,9 +407,9 @@ func (r *recurRule) reachable(start time.Time) bool {
 	for i := 0; i < day; i++ {
 		sec := pos * unit
 		h, mi, s := sec/3600, sec/60%60, sec%60
-		if (len(r.byHour) == 0 || containsInt(r.byHour, h)) &&
-			(r.freq < rrule.MINUTELY || len(r.byMinute) == 0 || containsInt(r.byMinute, mi)) &&
-			(r.freq < rrule.SECONDLY || len(r.bySecond) == 0 || containsInt(r.bySecond, s)) {
+		if (len(r.byHour) == 0 || hasInt(r.byHour, h)) &&
+			(r.freq < rrule.MINUTELY || len(r.byMinute) == 0 || hasInt(r.byMinute, mi)) &&
+			(r.freq < rrule.SECONDLY || len(r.bySecond) == 0 || hasInt(r.bySecond, s)) {
 			return true
 		}
 		if step == 0 {
@@ -420,7 +420,7 @@ func (r *recurRule) reachable(start time.Time) bool {
 	return false
 }
 
-func containsInt(list []int, v int) bool {
+func hasInt(list []int, v int) bool {
 	for _, x := range list {
 		if x == v {
 			return true
@@ -429,7 +429,7 @@ func containsInt(list []int, v int) bool {
 	return false
 }
 
-func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
+func leapYear(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
 
 // calendarShift returns the largest shift in years s >= 0 that moves the
 // years y0..y1 onto years with the same calendar (leap years and weekdays)
@@ -447,7 +447,7 @@ next:
 			continue
 		}
 		for y := y0; y <= y1; y++ {
-			if isLeap(y) != isLeap(y+s) {
+			if leapYear(y) != leapYear(y+s) {
 				continue next
 			}
 		}
