@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"errors"
 	"time"
 
 	"rota/model"
@@ -15,16 +14,14 @@ type occ struct {
 	summary    string // an override's SUMMARY; "" = the master's
 }
 
-// errNoEngine is returned for recurring timings until the recurrence engine
-// (model.Timing.Expand) is available.
-var errNoEngine = errors.New("recurrence expansion is not available")
-
 // errTooManyInstances is what expand returns for a rule that yields more
 // than the engine's cap in the range asked for.
-var errTooManyInstances = errors.New("too many instances")
+var errTooManyInstances = model.ErrTooManyInstances
 
 // expand returns the instances of t overlapping r, floating and all-day
-// values placed in floating (nil = UTC).
+// values placed in floating (nil = UTC). Non-recurring timings, most of a
+// store, are placed here directly; the others go to the recurrence engine
+// (model.Timing.Expand).
 func expand(t *model.Timing, r model.Range, floating *time.Location) ([]occ, error) {
 	if !t.Recurring() {
 		st, en, ok := single(t, floating)
@@ -33,17 +30,25 @@ func expand(t *model.Timing, r model.Range, floating *time.Location) ([]occ, err
 		}
 		return []occ{{start: st, end: en}}, nil
 	}
-	return nil, errNoEngine
+	list, err := t.Expand(r, floating)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]occ, len(list))
+	for i, o := range list {
+		out[i] = occ{rid: o.RecurrenceID, start: o.Start, end: o.End, overridden: o.Overridden, summary: o.Summary}
+	}
+	return out, nil
 }
 
 // bounds returns the first instance's start and the last one's end of a
-// recurring timing; open is true when the rule never ends.
+// timing; open is true when the rule never ends.
 func bounds(t *model.Timing, floating *time.Location) (first, last time.Time, open bool, err error) {
 	if !t.Recurring() {
 		st, en, _ := single(t, floating)
 		return st, en, false, nil
 	}
-	return time.Time{}, time.Time{}, false, errNoEngine
+	return t.Bounds(floating)
 }
 
 // single places a non-recurring timing on the time line. A DATE start

@@ -82,6 +82,10 @@ const (
 	rowAllDay
 	rowOverridden
 	rowRecurring
+	// A floating row's length in nominal days is kept in the flags from
+	// this bit on: placed in a zone, those days span wall-clock days (23
+	// or 25 hours across DST) while the rest of the length is exact.
+	rowDaysShift = 8
 )
 
 func classOf(length int64) int {
@@ -178,17 +182,21 @@ func (s *Store) plan(t *model.Timing) (indexPlan, error) {
 }
 
 // instanceFlags says whether the instance with recurrence id key ridKey is
-// floating and all-day: an override's own DTSTART decides for the instance
-// it replaces, the master's for the others.
-func instanceFlags(t *model.Timing, ridKey int64, recurring bool) (floating, allDay bool) {
-	floating, allDay = t.Floating || t.AllDay, t.AllDay
+// floating and all-day, and how many nominal days its length has: an
+// override's own DTSTART and length decide for the instance it replaces,
+// the master's for the others.
+func instanceFlags(t *model.Timing, ridKey int64, recurring bool) (floating, allDay bool, days int) {
+	floating, allDay, days = t.Floating || t.AllDay, t.AllDay, t.Days
+	if !t.HasEnd && t.AllDay && t.Days == 0 && t.Duration == 0 {
+		days = 1
+	}
 	if !recurring {
 		return
 	}
 	for i := range t.Overrides {
 		o := &t.Overrides[i]
 		if !o.ThisAndFuture && o.RecurrenceID.Unix() == ridKey {
-			return o.Floating || o.AllDay, o.AllDay
+			return o.Floating || o.AllDay, o.AllDay, o.Days
 		}
 	}
 	return
@@ -204,9 +212,9 @@ func makeRow(t *model.Timing, o occ, recurring bool) indexRow {
 		r.flags |= rowRecurring
 		r.rid = o.rid.Unix()
 	}
-	floating, allDay := instanceFlags(t, r.rid, recurring)
+	floating, allDay, days := instanceFlags(t, r.rid, recurring)
 	if floating {
-		r.flags |= rowFloating
+		r.flags |= rowFloating | days<<rowDaysShift
 		r.band = 1
 	}
 	if allDay {
@@ -315,16 +323,20 @@ func (s *Store) Instances(ctx context.Context, calIDs []int64, r model.Range, fl
 			if err := rows.Scan(&in.CalendarID, &start, &end, &rid, &flags, &summary, &in.ObjectName, &in.UID, &osummary); err != nil {
 				return err
 			}
-			in.Floating = flags&rowFloating != 0
+			wall := flags&rowFloating != 0
 			in.AllDay = flags&rowAllDay != 0
+			in.Floating = wall && !in.AllDay
 			in.Overridden = flags&rowOverridden != 0
-			in.Start = fromKey(start, in.Floating, floating)
-			in.End = fromKey(end, in.Floating, floating)
+			in.Start = fromKey(start, wall, floating)
+			in.End = fromKey(end, wall, floating)
+			if wall {
+				in.End = placeEnd(start, end, int64(flags>>rowDaysShift), floating)
+			}
 			if !r.Overlaps(in.Start, in.End) {
 				continue
 			}
 			if flags&rowRecurring != 0 {
-				in.RecurrenceID = fromKey(rid, in.Floating, floating)
+				in.RecurrenceID = fromKey(rid, wall, floating)
 			}
 			in.Summary = osummary.String
 			if summary.Valid {
@@ -406,7 +418,7 @@ func (s *Store) unindexed(ctx context.Context, tx *sql.Tx, idsJSON string, r mod
 					ridKey = wallKey(o.rid)
 				}
 			}
-			fl, allDay := instanceFlags(&t, ridKey, recurring)
+			fl, allDay, _ := instanceFlags(&t, ridKey, recurring)
 			key := o.start.Unix()
 			if fl {
 				key = wallKey(o.start)
@@ -419,7 +431,7 @@ func (s *Store) unindexed(ctx context.Context, tx *sql.Tx, idsJSON string, r mod
 			if recurring {
 				in.RecurrenceID = o.rid.In(floating)
 			}
-			in.Floating, in.AllDay, in.Overridden = fl, allDay, o.overridden
+			in.Floating, in.AllDay, in.Overridden = fl && !allDay, allDay, o.overridden
 			if o.summary != "" {
 				in.Summary = o.summary
 			}
@@ -437,6 +449,16 @@ func fromKey(key int64, floating bool, loc *time.Location) time.Time {
 		return place(t, loc)
 	}
 	return t.In(loc)
+}
+
+// placeEnd places the end of a floating row in loc: its nominal days are
+// wall-clock days in loc, the rest of its length is exact.
+func placeEnd(start, end, days int64, loc *time.Location) time.Time {
+	nominal := start + days*86400
+	if nominal > end {
+		nominal = end
+	}
+	return place(time.Unix(nominal, 0).UTC(), loc).Add(time.Duration(end-nominal) * time.Second)
 }
 
 // sat keeps key arithmetic inside the open-side sentinels.

@@ -1,0 +1,351 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"rota/model"
+	"rota/store"
+	"rota/store/storetest"
+)
+
+var ctx = context.Background()
+
+// clock is a settable fixed clock.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func newClock() *clock { return &clock{time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)} }
+
+func openAt(t testing.TB, path string, opts Options) *Store {
+	t.Helper()
+	if opts.Now == nil {
+		opts.Now = newClock().now
+	}
+	s, err := Open(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return s
+}
+
+func openTemp(t testing.TB, opts Options) *Store {
+	return openAt(t, filepath.Join(t.TempDir(), "rota.db"), opts)
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store { return openTemp(t, Options{}) })
+}
+
+// TestConformanceSmallIndex runs the suite with an index that holds almost
+// nothing of recurring objects, so every recurring answer comes from the
+// on-the-fly path and must agree with the indexed one.
+func TestConformanceSmallIndex(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store {
+		return openTemp(t, Options{IndexHorizon: 24 * time.Hour, IndexCap: 2})
+	})
+}
+
+func TestShared(t *testing.T) {
+	storetest.RunShared(t, func(t *testing.T) (storetest.Store, storetest.Store) {
+		path := filepath.Join(t.TempDir(), "rota.db")
+		return openAt(t, path, Options{}), openAt(t, path, Options{})
+	})
+}
+
+func TestMigrationsRunOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rota.db")
+	s := openAt(t, path, Options{})
+	c := model.Calendar{Owner: "alice", Name: "work"}
+	if err := s.CreateCalendar(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	s2 := openAt(t, path, Options{})
+	var n int
+	if err := s2.r.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := migrations.ReadDir("migrations")
+	if n != len(files) {
+		t.Errorf("schema_migrations has %d rows, want %d (one per file)", n, len(files))
+	}
+	if _, err := s2.Calendar(ctx, "alice", "work"); err != nil {
+		t.Errorf("reopened store lost data: %v", err)
+	}
+	var mode string
+	if err := s2.r.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal mode %q (%v), want wal", mode, err)
+	}
+	var fk int
+	if err := s2.r.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != 1 {
+		t.Errorf("foreign keys %d (%v), want 1", fk, err)
+	}
+}
+
+func TestTimingRoundTrip(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	fixed := time.FixedZone("", 5*3600+1800)
+	tm := model.Timing{
+		Start: time.Date(2026, 3, 29, 2, 30, 0, 500, berlin), TZID: "Europe/Berlin",
+		Duration: 90 * time.Minute, Days: 2, HasEnd: true,
+		RRule:   "FREQ=WEEKLY;BYDAY=MO,WE",
+		RDates:  []model.Period{{Start: time.Date(2026, 4, 1, 10, 0, 0, 0, time.UTC), Duration: time.Hour}, {Start: time.Date(2026, 4, 2, 10, 0, 0, 0, fixed)}},
+		ExDates: []time.Time{time.Date(2026, 4, 6, 2, 30, 0, 0, berlin), time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC)},
+		Overrides: []model.Override{
+			{RecurrenceID: time.Date(2026, 4, 8, 2, 30, 0, 0, berlin), ThisAndFuture: true, Start: time.Date(2026, 4, 8, 0, 0, 0, 0, time.UTC),
+				AllDay: true, Days: 1, Cancelled: true, Summary: "Off"},
+			{RecurrenceID: time.Date(2026, 4, 13, 2, 30, 0, 0, berlin), Start: time.Date(2026, 4, 13, 9, 0, 0, 0, time.UTC), Floating: true},
+		},
+	}
+	enc, err := encodeTiming(&tm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeTiming(enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := cmp.Comparer(func(a, b time.Time) bool {
+		_, oa := a.Zone()
+		_, ob := b.Zone()
+		return a.Equal(b) && a.Location().String() == b.Location().String() && oa == ob
+	})
+	if diff := cmp.Diff(tm, got, same); diff != "" {
+		t.Errorf("timing round trip (-in +out):\n%s\nencoded: %s", diff, enc)
+	}
+	if empty, err := decodeTiming(mustEncode(t, &model.Timing{})); err != nil || !cmp.Equal(empty, model.Timing{}) {
+		t.Errorf("zero timing round trip: %+v, %v", empty, err)
+	}
+	for _, bad := range []string{"", "{", `{"s":"x"}`, `{"s":"1@Nowhere/Zone"}`, `{"x":["1.z"]}`} {
+		if _, err := decodeTiming(bad); err == nil {
+			t.Errorf("decodeTiming(%q) accepted", bad)
+		}
+	}
+}
+
+func mustEncode(t *testing.T, tm *model.Timing) string {
+	t.Helper()
+	s, err := encodeTiming(tm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func FuzzDecodeTiming(f *testing.F) {
+	f.Add(`{"s":"1772442000@Europe/Berlin","z":"Europe/Berlin","d":3600000000000,"f":4,"r":"FREQ=DAILY"}`)
+	f.Add(`{"s":"1.5@=3600","x":["-100"],"o":[{"rid":"5","s":"6"}]}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		tm, err := decodeTiming(s)
+		if err != nil {
+			return
+		}
+		enc, err := encodeTiming(&tm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := decodeTiming(enc)
+		if err != nil {
+			t.Fatalf("re-decoding %q: %v", enc, err)
+		}
+		if !cmp.Equal(tm, again) {
+			t.Fatalf("unstable: %q -> %q", s, enc)
+		}
+	})
+}
+
+func TestSearchText(t *testing.T) {
+	data := "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:Board\r\n  Meeting\r\n" +
+		"DESCRIPTION:Line one\\nline two\\, with comma\r\n" +
+		"ATTENDEE;ROLE=CHAIR;CN=\"Doe: Jane\":mailto:jane@example.com\r\n" +
+		"X-SECRET:not searched\r\nLOCATION;ALTREP=\"http://x:1/\":Room 7\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	got := searchText("Board Meeting", []byte(data))
+	for _, want := range []string{"board meeting", "line two, with comma", "doe: jane", "mailto:jane@example.com", "room 7"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("search text lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "not searched") || strings.Contains(got, "vevent") {
+		t.Errorf("search text has what it should not:\n%s", got)
+	}
+}
+
+func TestPruneChanges(t *testing.T) {
+	s := openTemp(t, Options{})
+	c := model.Calendar{Owner: "alice", Name: "work"}
+	if err := s.CreateCalendar(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	put := func(name string) {
+		o := testObject(c.ID, name, model.Timing{Start: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), Duration: time.Hour, HasEnd: true})
+		if _, err := s.PutObject(ctx, &o, model.Condition{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("a.ics")
+	put("b.ics")
+	if err := s.DeleteObject(ctx, c.ID, "a.ics", model.Condition{}); err != nil {
+		t.Fatal(err)
+	}
+	_, old, _ := s.Changes(ctx, c.ID, 0)
+	put("c.ics")
+	_, pos, _ := s.Changes(ctx, c.ID, 0)
+	if err := s.PruneChanges(ctx, c.ID, pos); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Changes(ctx, c.ID, old); !errors.Is(err, store.ErrBadSyncToken) {
+		t.Errorf("a pruned position: %v, want ErrBadSyncToken", err)
+	}
+	if got, _, err := s.Changes(ctx, c.ID, pos); err != nil || len(got) != 0 {
+		t.Errorf("the prune position itself: %v, %v", got, err)
+	}
+	if got, _, err := s.Changes(ctx, c.ID, 0); err != nil || len(got) != 2 {
+		t.Errorf("a full sync after pruning: %d changes, %v; want 2", len(got), err)
+	}
+	if err := s.PruneChanges(ctx, 987654, pos); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("prune a missing calendar: %v", err)
+	}
+}
+
+func testObject(calID int64, name string, tm model.Timing) model.Object {
+	uid := strings.TrimSuffix(name, ".ics")
+	data := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:" + uid + "\r\nSUMMARY:" + uid +
+		"\r\nDTSTAMP:20260101T000000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	return model.Object{CalendarID: calID, Name: name, UID: uid, Component: "VEVENT", Data: []byte(data), Summary: uid, Timing: tm}
+}
+
+// TestInstancesAgainstExpansion checks the index against brute force: for
+// random objects, windows and zones, Instances returns exactly what
+// expanding every object for the window returns.
+func TestInstancesAgainstExpansion(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	s := openTemp(t, Options{})
+	c := model.Calendar{Owner: "alice", Name: "work"}
+	if err := s.CreateCalendar(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	zones := []string{"UTC", "Europe/Berlin", "America/Los_Angeles", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kolkata"}
+	var objs []model.Object
+	for i := range 600 {
+		tm := randomTiming(rng, base, zones)
+		objs = append(objs, testObject(c.ID, fmt.Sprintf("o%d.ics", i), tm))
+	}
+	if _, _, err := s.PutObjects(ctx, c.ID, objs); err != nil {
+		t.Fatal(err)
+	}
+	for range 200 {
+		from := base.Add(time.Duration(rng.Int64N(int64(400 * 24 * time.Hour)))).Truncate(time.Minute)
+		to := from.Add(time.Duration(rng.Int64N(int64(10 * 24 * time.Hour))))
+		r := model.Range{From: from, To: to}
+		loc := loadZone(t, zones[rng.IntN(len(zones))])
+		got, err := s.Instances(ctx, []int64{c.ID}, r, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, o := range objs {
+			occs, err := o.Timing.Expand(r, loc) // the engine itself, not the store's shortcut
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, oc := range occs {
+				want = append(want, o.UID+" "+oc.Start.UTC().Format(time.RFC3339)+" "+oc.End.UTC().Format(time.RFC3339))
+			}
+		}
+		var have []string
+		for _, in := range got {
+			have = append(have, in.UID+" "+in.Start.UTC().Format(time.RFC3339)+" "+in.End.UTC().Format(time.RFC3339))
+			if in.Start.Location() != loc {
+				t.Errorf("instance start in %v, want the query zone %v", in.Start.Location(), loc)
+			}
+		}
+		if diff := cmp.Diff(sortedCopy(want), sortedCopy(have)); diff != "" {
+			t.Fatalf("window %v..%v in %v (-expanded +index):\n%s", from, to, loc, diff)
+		}
+	}
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+func loadZone(t *testing.T, name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+// randomTiming makes a non-recurring timing of any kind and length.
+func randomTiming(rng *rand.Rand, base time.Time, zones []string) model.Timing {
+	start := base.Add(time.Duration(rng.Int64N(int64(400 * 24 * time.Hour)))).Truncate(15 * time.Minute)
+	lengths := []time.Duration{0, 15 * time.Minute, time.Hour, 3 * time.Hour, 20 * time.Hour, 50 * time.Hour,
+		9 * 24 * time.Hour, 40 * 24 * time.Hour, 500 * 24 * time.Hour}
+	d := lengths[rng.IntN(len(lengths))]
+	switch rng.IntN(4) {
+	case 0:
+		days := []int{1, 1, 1, 2, 7, 30, 450}[rng.IntN(7)]
+		return model.Timing{Start: start.Truncate(24 * time.Hour), AllDay: true, Days: days, HasEnd: rng.IntN(5) > 0}
+	case 1:
+		return model.Timing{Start: start, Floating: true, Duration: d, HasEnd: true}
+	default:
+		name := zones[rng.IntN(len(zones))]
+		loc, _ := time.LoadLocation(name)
+		tm := model.Timing{Start: start.In(loc), Duration: d, HasEnd: d > 0}
+		if name != "UTC" {
+			tm.TZID = name
+		}
+		return tm
+	}
+}
+
+// TestWindowQueryUsesIndex keeps the window query a set of index range
+// scans: a plan that scans the instances table would grow with the store.
+func TestWindowQueryUsesIndex(t *testing.T) {
+	s := openTemp(t, Options{})
+	args := make([]any, 1+2*nBands)
+	args[0] = "[1,2]"
+	for i := 1; i < len(args); i++ {
+		args[i] = int64(i)
+	}
+	rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+windowSQL, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	text := strings.Join(plan, "\n")
+	if strings.Contains(text, "SCAN i") || strings.Contains(text, "SCAN o") || !strings.Contains(text, "SEARCH i USING PRIMARY KEY (calendar_id=? AND band=? AND start>? AND start<?)") {
+		t.Errorf("window query plan is not index range scans:\n%s", text)
+	}
+}
