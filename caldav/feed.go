@@ -7,9 +7,11 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"rota/model"
+	"rota/model/ics"
 )
 
 // feedEntry caches a built feed until its calendar changes.
@@ -110,6 +112,8 @@ func buildCalendar(c *model.Calendar, objs []model.Object, feed bool) []byte {
 	}
 	var zones, comps bytes.Buffer
 	seenTZ := map[string]bool{}
+	usedSet := map[string]bool{}
+	var used []string
 	for i := range objs {
 		splitObject(objs[i].Data, func(kind, tzid string, lines [][]byte) {
 			switch kind {
@@ -122,6 +126,12 @@ func buildCalendar(c *model.Calendar, objs []model.Object, feed bool) []byte {
 					zones.Write(l)
 				}
 			default:
+				for _, l := range lines {
+					if id := tzidParam(l); id != "" && !usedSet[id] {
+						usedSet[id] = true
+						used = append(used, id)
+					}
+				}
 				if feed && isPrivate(lines) {
 					writeBusy(&comps, lines)
 					return
@@ -131,6 +141,12 @@ func buildCalendar(c *model.Calendar, objs []model.Object, feed bool) []byte {
 				}
 			}
 		})
+	}
+	for _, id := range used {
+		if !seenTZ[id] {
+			seenTZ[id] = true
+			zones.Write(generatedZone(id))
+		}
 	}
 	b.Write(zones.Bytes())
 	b.Write(comps.Bytes())
@@ -270,4 +286,48 @@ func writeBusy(b *bytes.Buffer, lines [][]byte) {
 			b.Write(l)
 		}
 	}
+}
+
+// tzidParam returns the TZID parameter of a content line, "" if none.
+func tzidParam(line []byte) string {
+	colon := bytes.IndexByte(line, ':')
+	if colon < 0 || line[0] == ' ' || line[0] == '\t' {
+		return ""
+	}
+	head := line[:colon]
+	i := bytes.Index(bytes.ToUpper(head), []byte(";TZID="))
+	if i < 0 {
+		return ""
+	}
+	v := head[i+6:]
+	if j := bytes.IndexByte(v, ';'); j >= 0 {
+		v = v[:j]
+	}
+	return string(bytes.Trim(v, `"`))
+}
+
+// zoneCache holds generated VTIMEZONE blocks by TZID.
+var zoneCache sync.Map
+
+// generatedZone returns a VTIMEZONE for a TZID that no object defines,
+// made by the codec (which generates one for IANA names); nil when the
+// codec cannot.
+func generatedZone(tzid string) []byte {
+	if v, ok := zoneCache.Load(tzid); ok {
+		return v.([]byte)
+	}
+	probe := model.Object{Name: "probe.ics", Data: []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//rota//probe//EN\r\n" +
+		"BEGIN:VEVENT\r\nUID:probe\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=" + tzid + ":20260101T000000\r\n" +
+		"END:VEVENT\r\nEND:VCALENDAR\r\n")}
+	var out bytes.Buffer
+	var zone []byte
+	if err := ics.Encode(&out, []model.Object{probe}, ""); err == nil {
+		splitObject(out.Bytes(), func(kind, id string, lines [][]byte) {
+			if kind == "VTIMEZONE" && zone == nil {
+				zone = bytes.Join(lines, nil)
+			}
+		})
+	}
+	zoneCache.Store(tzid, zone)
+	return zone
 }
