@@ -5,14 +5,18 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"rota/caldav"
 	"rota/model"
+	"rota/model/ics"
 	"rota/store/sqlite"
 )
 
@@ -234,5 +238,62 @@ func TestTimesheetTargets(t *testing.T) {
 	// Mon 21..Wed 23: 8h each, Thu 24 leave, Fri 25 Christmas.
 	if rep.Total.Target != 3*8*60 || rep.Days[4].DayOff != "Christmas" || rep.Days[3].Target != 0 || rep.Days[2].Target != 8*60 {
 		t.Errorf("targets: total %d, days %+v", rep.Total.Target, rep.Days)
+	}
+}
+
+// BenchmarkTimesheetMonthReport reads one month's report for each of ten
+// people from a store holding a year of their entries (three a working
+// day, about 7,800 objects): the range query, decoding the month's
+// entries and the arithmetic, as `rota timesheet report --period month`
+// does for each.
+func BenchmarkTimesheetMonthReport(b *testing.B) {
+	ctx := context.Background()
+	st, err := sqlite.Open(filepath.Join(b.TempDir(), "rota.db"), sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	e := &env{ctx: ctx, store: st, stdout: io.Discard, stderr: io.Discard, now: time.Now, user: "boss", loc: berlin}
+	var cmds []*tsCmd
+	for p := 0; p < 10; p++ {
+		c := &tsCmd{env: e, person: fmt.Sprintf("person%d", p)}
+		if err := c.open(); err != nil {
+			b.Fatal(err)
+		}
+		var objs []model.Object
+		for d := (model.LocalDate{Year: 2026, Month: 1, Day: 1}); d.Year == 2026; d = d.AddDays(1) {
+			if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+				continue
+			}
+			at := func(h, m int) time.Time { return time.Date(d.Year, d.Month, d.Day, h, m, 0, 0, berlin) }
+			for _, en := range []model.TimeEntry{
+				{Person: c.person, Start: at(8, 30), End: at(12, 0), Activity: "support", Client: "acme", Billable: true},
+				{Person: c.person, Start: at(12, 0), End: at(12, 30), Break: true},
+				{Person: c.person, Start: at(12, 30), End: at(17, 0), Activity: "dev", Client: "globex"},
+			} {
+				o, err := ics.New(en.Event())
+				if err != nil {
+					b.Fatal(err)
+				}
+				objs = append(objs, o)
+			}
+		}
+		if _, _, err := st.PutObjects(ctx, c.cal.ID, objs); err != nil {
+			b.Fatal(err)
+		}
+		cmds = append(cmds, c)
+	}
+	first, last, _ := model.PeriodDays(model.PeriodMonth, model.LocalDate{Year: 2026, Month: 10, Day: 1})
+	b.ResetTimer()
+	for b.Loop() {
+		for _, c := range cmds {
+			sheets, err := c.sheets(first, last)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if r := model.NewReport(sheets); r.Total.Worked != 22*8*time.Hour {
+				b.Fatalf("%s worked %v in October", c.person, r.Total.Worked)
+			}
+		}
 	}
 }
