@@ -198,6 +198,7 @@ func (m *Model) agendaLine(row agendaRow, selected bool, w int) string {
 	text := fit(title, max(room, 4))
 	line := left + mark + text
 	if selected {
+		left = "▸ " + left[2:]
 		plain := pad(left+"▌"+text, w-len([]rune(right))) + right
 		return m.sty.selected.Render(fit(plain, w))
 	}

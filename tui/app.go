@@ -35,6 +35,7 @@ package tui
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"time"
 
@@ -478,6 +479,12 @@ func (m *Model) indexDays() {
 			m.byDay[d] = append(m.byDay[d], i)
 		}
 	}
+	// Within a day: all-day (and whole-day) instances first, then by start.
+	for d, list := range m.byDay {
+		sort.SliceStable(list, func(a, b int) bool {
+			return m.inStrip(m.insts[list[a]], d) && !m.inStrip(m.insts[list[b]], d)
+		})
+	}
 }
 
 // restoreSelection puts the cursor back on the instance it was on (same UID
@@ -619,9 +626,11 @@ func (m *Model) liveKeys() []key.Binding {
 	case modeResults:
 		return enable([]key.Binding{k.Up, k.Down, k.Open, k.Back}, true, true, len(m.results) > 0, true)
 	}
-	out := m.screens[m.cur].Keys(m)
-	out = append(out, k.NextView, k.Search, k.Calendars, k.Help, k.Quit)
-	return out
+	// ? first so that it shows however narrow the terminal; the screen's
+	// own keys next, most useful first.
+	out := []key.Binding{k.Help}
+	out = append(out, m.screens[m.cur].Keys(m)...)
+	return append(out, k.NextView, k.Search, k.Calendars, k.Quit)
 }
 
 // enable returns copies of bs with each enabled as on says.

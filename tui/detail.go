@@ -136,7 +136,7 @@ func (m *Model) describe(ev, master model.Event, in model.Instance) []string {
 		if value == "" {
 			return
 		}
-		out = append(out, m.sty.field.Render(pad("  "+name, 14))+value)
+		out = append(out, m.sty.field.Render(pad("  "+name, 16))+value)
 	}
 	title := ev.Title
 	if title == "" {
@@ -149,7 +149,7 @@ func (m *Model) describe(ev, master model.Event, in model.Instance) []string {
 	if ev.Kind != "" && ev.Kind != model.KindAppointment {
 		field("kind", string(ev.Kind))
 	}
-	field("status", string(ev.Status))
+	field("status", strings.ToLower(string(ev.Status)))
 	field("location", ev.Location)
 	if ev.Organizer != nil {
 		field("organizer", person(*ev.Organizer))
@@ -174,7 +174,7 @@ func (m *Model) describe(ev, master model.Event, in model.Instance) []string {
 			line += " · " + strings.Join(extra, ", ")
 		}
 		if name == "" {
-			out = append(out, strings.Repeat(" ", 14)+line)
+			out = append(out, strings.Repeat(" ", 16)+line)
 		} else {
 			field(name, line)
 		}
@@ -249,7 +249,7 @@ func (m *Model) describe(ev, master model.Event, in model.Instance) []string {
 			name = "notes"
 		}
 		if name == "" {
-			out = append(out, strings.Repeat(" ", 14)+oneLine(n.Text))
+			out = append(out, strings.Repeat(" ", 16)+oneLine(n.Text))
 		} else {
 			field(name, oneLine(n.Text))
 		}

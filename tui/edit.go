@@ -561,7 +561,7 @@ func describeRecurrence(master model.Event) string {
 	r := master.Recurrence
 	var s string
 	if r.RRule != "" {
-		s = describeRule(r.RRule, master.Start)
+		s = model.DescribeRecurrence(r.RRule, master.Start)
 	}
 	if len(r.RDates) > 0 {
 		if s != "" {
@@ -576,7 +576,3 @@ func describeRecurrence(master model.Event) string {
 }
 
 func decodeEvents(data []byte) ([]model.Event, error) { return ics.Events(data) }
-
-// describeRule puts an RRULE in words. TODO(tui): model.DescribeRecurrence
-// once it lands; until then the rule as written.
-func describeRule(rule string, start time.Time) string { return "rule " + rule }

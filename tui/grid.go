@@ -239,7 +239,7 @@ func (g gridScreen) View(m *Model, w, h int) string {
 	for i := 0; i < g.days; i++ {
 		d := first.AddDate(0, 0, i)
 		label := d.Format("Mon 2 Jan")
-		if colW < 10 {
+		if colW < 11 {
 			label = d.Format("Mon 2")
 		}
 		st := m.sty.dayHeader
@@ -268,11 +268,11 @@ func (g gridScreen) View(m *Model, w, h int) string {
 			switch {
 			case r < len(list) && (r < strip-1 || len(list) <= strip):
 				in := m.insts[list[r]]
-				st := m.calBlock[in.CalendarID]
+				st, lead := m.calBlock[in.CalendarID], " "
 				if list[r] == m.sel {
-					st = m.sty.selected
+					st, lead = m.sty.selected, "▸"
 				}
-				cell = "│" + st.Render(pad(fit(" "+in.Summary, colW-1), colW-1))
+				cell = "│" + st.Render(pad(fit(lead+in.Summary, colW-1), colW-1))
 			case r == strip-1 && len(list) > strip:
 				cell = "│" + m.sty.dim.Render(pad(" +"+itoa(len(list)-strip+1)+" more", colW-1))
 			default:
@@ -349,6 +349,9 @@ func (m *Model) gridCell(ps []placed, d, r, colW int, now bool) string {
 		st := m.calBlock[in.CalendarID]
 		if p.inst == m.sel {
 			st = m.sty.selected
+			if r == p.r0 {
+				text = "▸" + text
+			}
 		}
 		segs = append(segs, seg{x: x, w: wd, text: text, style: st})
 	}
@@ -382,7 +385,7 @@ func (m *Model) gridCell(ps []placed, d, r, colW int, now bool) string {
 		}
 		fill(s.x - x)
 		t := s.text
-		if t != "" {
+		if t != "" && !strings.HasPrefix(t, "▸") {
 			t = " " + t
 		}
 		b.WriteString(s.style.Render(pad(fit(t, s.w), s.w)))

@@ -38,10 +38,10 @@ func defaultKeys() keyMap {
 		Left:      b([]string{"left", "h"}, "←/h", "day before"),
 		Right:     b([]string{"right", "l"}, "→/l", "day after"),
 		Today:     b([]string{"t"}, "t", "today"),
-		Prev:      b([]string{"[", "pgup"}, "[/pgup", "previous period"),
-		Next:      b([]string{"]", "pgdown"}, "]/pgdn", "next period"),
+		Prev:      b([]string{"[", "pgup"}, "[/pgup", "previous"),
+		Next:      b([]string{"]", "pgdown"}, "]/pgdn", "next"),
 		NextView:  b([]string{"tab"}, "tab", "next view"),
-		Views:     b([]string{"1", "2", "3", "4"}, "1-4", "agenda/day/week/month"),
+		Views:     b([]string{"1", "2", "3", "4"}, "1-4", "switch view"),
 		Screens:   b([]string{"5", "6", "7", "8", "9"}, "5-9", "more screens"),
 		Open:      b([]string{"enter"}, "enter", "open"),
 		Back:      b([]string{"esc"}, "esc", "back"),
@@ -56,13 +56,13 @@ func defaultKeys() keyMap {
 		Duplicate: b([]string{"y", "D"}, "y/D", "duplicate"),
 		Earlier:   b([]string{"shift+up", "K"}, "⇧↑/K", "15 min earlier"),
 		Later:     b([]string{"shift+down", "J"}, "⇧↓/J", "15 min later"),
-		DayBefore: b([]string{"shift+left", "H"}, "⇧←/H", "move a day back"),
-		DayAfter:  b([]string{"shift+right", "L"}, "⇧→/L", "move a day on"),
+		DayBefore: b([]string{"shift+left", "H"}, "⇧←/H", "a day earlier"),
+		DayAfter:  b([]string{"shift+right", "L"}, "⇧→/L", "a day later"),
 		Longer:    b([]string{"+", "="}, "+", "15 min longer"),
 		Shorter:   b([]string{"-"}, "-", "15 min shorter"),
 
 		Toggle: b([]string{"space"}, "space", "show/hide"),
-		Focus:  b([]string{"enter"}, "enter", "new events go here"),
+		Focus:  b([]string{"enter"}, "enter", "make default"),
 
 		NextField: b([]string{"tab", "down"}, "tab/↓", "next field"),
 		PrevField: b([]string{"shift+tab", "up"}, "⇧tab/↑", "previous field"),
@@ -72,7 +72,7 @@ func defaultKeys() keyMap {
 		No:        b([]string{"n", "esc"}, "n/esc", "no"),
 
 		ScopeThis:      b([]string{"o"}, "o", "this one"),
-		ScopeFollowing: b([]string{"f"}, "f", "this and following"),
+		ScopeFollowing: b([]string{"f"}, "f", "and following"),
 		ScopeAll:       b([]string{"a"}, "a", "all"),
 	}
 }

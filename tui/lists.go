@@ -221,8 +221,8 @@ func (m *Model) helpView(w, h int) string {
 		}
 		cols = append(cols, col)
 	}
-	colW := 34
-	perRow := max(1, w/colW)
+	perRow := max(1, w/26)
+	colW := w / perRow
 	var b strings.Builder
 	for start := 0; start < len(cols); start += perRow {
 		end := min(start+perRow, len(cols))
@@ -231,7 +231,7 @@ func (m *Model) helpView(w, h int) string {
 			rows = max(rows, len(c))
 		}
 		for r := 0; r < rows; r++ {
-			if b.Len() > 0 {
+			if b.Len() > 0 || r > 0 {
 				b.WriteByte('\n')
 			}
 			for _, c := range cols[start:end] {
@@ -242,7 +242,6 @@ func (m *Model) helpView(w, h int) string {
 				b.WriteString(pad(fit(" "+cell, colW), colW))
 			}
 		}
-		b.WriteByte('\n')
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

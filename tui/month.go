@@ -87,18 +87,21 @@ func (s monthScreen) View(m *Model, w, h int) string {
 			b.WriteByte('\n')
 			for i := 0; i < 7; i++ {
 				d := fd + wk*7 + i
-				b.WriteString(m.monthCell(d, first.AddDate(0, 0, wk*7+i), line, cellW, d == cur, d == today))
+				b.WriteString(m.monthCell(d, first.AddDate(0, 0, wk*7+i), line, cellH, cellW, d == cur, d == today))
 			}
 		}
 	}
 	return b.String()
 }
 
-func (m *Model) monthCell(d int, day time.Time, line, w int, cursor, today bool) string {
+func (m *Model) monthCell(d int, day time.Time, line, lines, w int, cursor, today bool) string {
 	list := m.byDay[d]
 	inner := w - 1
 	if line == 0 {
 		label := " " + itoa(day.Day())
+		if cursor {
+			label = "▸" + itoa(day.Day())
+		}
 		if len(list) > 0 {
 			label += " (" + itoa(len(list)) + ")"
 		}
@@ -116,6 +119,9 @@ func (m *Model) monthCell(d int, day time.Time, line, w int, cursor, today bool)
 	j := line - 1
 	if j >= len(list) {
 		return m.sty.grid.Render("│") + strings.Repeat(" ", inner)
+	}
+	if line == lines-1 && len(list) > lines-1 && j < len(list)-1 {
+		return m.sty.grid.Render("│") + m.sty.dim.Render(pad(fit(" +"+itoa(len(list)-j)+" more", inner), inner))
 	}
 	in := m.insts[list[j]]
 	text := in.Summary

@@ -66,10 +66,11 @@ func (m *Model) calendarKeys(msg tea.KeyPressMsg, step func(dir int) tea.Cmd) (t
 func (m *Model) calendarBindings(extra ...key.Binding) []key.Binding {
 	k := m.keys
 	_, sel := m.selected()
-	out := append([]key.Binding{}, extra...)
+	out := enable([]key.Binding{k.Open, k.New, k.Edit, k.Delete}, sel, m.focusCal != 0, sel, sel)
+	out = append(out, extra...)
 	out = append(out, k.Today, k.Prev, k.Next)
-	out = append(out, enable([]key.Binding{k.Open, k.New, k.Edit, k.Delete, k.Duplicate, k.Earlier, k.Later, k.DayBefore, k.DayAfter, k.Longer, k.Shorter},
-		sel, m.focusCal != 0, sel, sel, sel, sel, sel, sel, sel, sel, sel)...)
+	out = append(out, enable([]key.Binding{k.Duplicate, k.Earlier, k.Later, k.DayBefore, k.DayAfter, k.Longer, k.Shorter},
+		sel, sel, sel, sel, sel, sel, sel)...)
 	return out
 }
 

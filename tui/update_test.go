@@ -1,0 +1,477 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"rota/model"
+	"rota/model/ics"
+)
+
+func selectedTitle(m *Model) string {
+	in, ok := m.selected()
+	if !ok {
+		return ""
+	}
+	return in.Summary
+}
+
+func TestNavigation(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f.st, 80, 24)
+	if got := m.Day(); !got.Equal(time.Date(2026, 11, 23, 0, 0, 0, 0, berlin)) {
+		t.Fatalf("start day %v", got)
+	}
+	press(t, m, "3") // week
+	if m.cur != 2 {
+		t.Fatalf("screen %d, want week", m.cur)
+	}
+	press(t, m, "l", "l")
+	if m.Day().Day() != 25 {
+		t.Errorf("after l l day %d, want 25", m.Day().Day())
+	}
+	if got := selectedTitle(m); got != "Conference" {
+		t.Errorf("selected %q on Wednesday, want the all-day Conference first", got)
+	}
+	press(t, m, "j")
+	if got := selectedTitle(m); got != "Standup (late)" {
+		t.Errorf("selected %q, want the moved standup", got)
+	}
+	press(t, m, "]")
+	if m.Day().Day() != 2 || m.Day().Month() != time.December {
+		t.Errorf("] moved to %v, want 2 Dec", m.Day())
+	}
+	if !covers(m.loaded, model.Range{From: time.Date(2026, 11, 30, 0, 0, 0, 0, berlin), To: time.Date(2026, 12, 7, 0, 0, 0, 0, berlin)}) {
+		t.Errorf("loaded %v..%v, want the next week", m.loaded.From, m.loaded.To)
+	}
+	press(t, m, "t")
+	if m.Day().Day() != 23 {
+		t.Errorf("t went to %v", m.Day())
+	}
+	press(t, m, "tab")
+	if m.cur != 3 {
+		t.Errorf("tab: screen %d, want month", m.cur)
+	}
+	press(t, m, "j", "enter")
+	if m.cur != 1 || m.Day().Day() != 30 {
+		t.Errorf("enter on month day: screen %d day %v, want day view of 30 Nov", m.cur, m.Day())
+	}
+	press(t, m, "1", "t", "j", "j")
+	if got := selectedTitle(m); got != "1:1 with Bob" {
+		t.Errorf("agenda j j selected %q", got)
+	}
+	press(t, m, "q")
+}
+
+func TestHelpLineListsLiveKeys(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f.st, 200, 24)
+	press(t, m, "2") // day view, Monday: standup selected
+	line := lastLine(screen(m))
+	if !strings.Contains(line, "edit") || !strings.Contains(line, "delete") {
+		t.Errorf("help line with a selection lacks edit/delete: %q", line)
+	}
+	press(t, m, "l", "l", "l", "l", "l", "l") // Sunday 29: nothing there
+	if _, ok := m.selected(); ok {
+		t.Fatalf("expected an empty day, got %q", selectedTitle(m))
+	}
+	line = lastLine(screen(m))
+	if strings.Contains(line, "edit") || strings.Contains(line, "delete") {
+		t.Errorf("help line without a selection lists edit/delete: %q", line)
+	}
+	press(t, m, "?")
+	if !strings.Contains(screen(m), "15 min later") {
+		t.Error("? page lacks the move keys")
+	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return lines[len(lines)-1]
+}
+
+func TestDetailShowsEveryField(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f.st, 120, 40)
+	press(t, m, "2", "j", "enter")
+	s := screen(m)
+	for _, want := range []string{"Design review", "Room A", "Bob <bob@example.com> · tentative", "● design", "Projector",
+		"15 min before", "Bring the prototype.", "lead time", "10 min", "priority", "confirmed"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("detail lacks %q:\n%s", want, s)
+		}
+	}
+	press(t, m, "esc", "l", "l", "j", "enter") // Wednesday's moved standup
+	s = screen(m)
+	if !strings.Contains(s, "changed by hand") || !strings.Contains(s, "Standup (late)") {
+		t.Errorf("override detail:\n%s", s)
+	}
+}
+
+func TestCreate(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f.st, 80, 24)
+	press(t, m, "2", "n")
+	if m.mode != modeForm {
+		t.Fatalf("mode %v after n", m.mode)
+	}
+	typeText(t, m, "Lunch with Carol")
+	press(t, m, "tab", "tab") // start
+	clear(t, m)
+	typeText(t, m, "12:30")
+	press(t, m, "tab")
+	clear(t, m)
+	typeText(t, m, "13:30")
+	press(t, m, "enter")
+	if m.mode != modeNormal || m.err != nil {
+		t.Fatalf("after save: mode %v err %v form %+v", m.mode, m.err, m.form)
+	}
+	if got := selectedTitle(m); got != "Lunch with Carol" {
+		t.Errorf("selected %q after create", got)
+	}
+	in, _ := m.selected()
+	if !in.Start.Equal(at(23, 12, 30)) || !in.End.Equal(at(23, 13, 30)) {
+		t.Errorf("created at %v..%v", in.Start, in.End)
+	}
+	o, err := f.st.ObjectByUID(context.Background(), f.cals["work"], in.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(o.Data), "TZID=Europe/Berlin") {
+		t.Errorf("new event not written in the user's zone:\n%s", o.Data)
+	}
+}
+
+func typeText(t *testing.T, m *Model, s string) {
+	t.Helper()
+	for _, r := range s {
+		k := string(r)
+		if r == ' ' {
+			k = "space"
+		}
+		press(t, m, k)
+	}
+}
+
+func clear(t *testing.T, m *Model) {
+	t.Helper()
+	press(t, m, "ctrl+u")
+	for i := 0; i < 40; i++ {
+		press(t, m, "backspace")
+	}
+}
+
+func TestFormValidatesAsYouType(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f.st, 80, 24)
+	press(t, m, "2", "j", "j", "e") // 1:1 with Bob
+	if m.mode != modeForm || m.form.waiting {
+		t.Fatalf("form not open: mode %v", m.mode)
+	}
+	press(t, m, "tab", "tab", "tab") // end
+	clear(t, m)
+	typeText(t, m, "10:00")
+	var fe *model.FieldError
+	if !errors.As(m.form.err, &fe) || fe.Field != "end" {
+		t.Fatalf("err %v, want one naming end", m.form.err)
+	}
+	if !strings.Contains(screen(m), "end: before start") {
+		t.Errorf("form does not show the error:\n%s", screen(m))
+	}
+	press(t, m, "enter") // refused
+	if m.mode != modeForm {
+		t.Fatal("an invalid form was saved")
+	}
+	press(t, m, "tab") // all day
+	clear(t, m)
+	typeText(t, m, "maybe")
+	if !errors.As(m.form.err, &fe) || fe.Field != "end" && fe.Field != "all day" {
+		t.Errorf("err %v", m.form.err)
+	}
+}
+
+func TestConflictShownAndMarked(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f.st, 120, 40)
+	press(t, m, "2", "j", "j", "e") // 1:1 with Bob overlaps the design review Bob attends
+	if len(m.form.conflicts) == 0 {
+		t.Fatalf("no conflict shown:\n%s", screen(m))
+	}
+	if !strings.Contains(screen(m), "bob@example.com is also on \"Design review\"") {
+		t.Errorf("conflict not worded:\n%s", screen(m))
+	}
+	press(t, m, "enter")
+	o, err := f.st.ObjectByUID(context.Background(), f.cals["work"], "oneone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := ics.Events(o.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !evs[0].Conflict {
+		t.Error("saved anyway, but the event is not marked as conflict")
+	}
+	// Moving it to 12:00 clears the clash (lead time of the review is before it).
+	press(t, m, "J", "J", "J", "J")
+	o, _ = f.st.ObjectByUID(context.Background(), f.cals["work"], "oneone")
+	evs, _ = ics.Events(o.Data)
+	if evs[0].Conflict || !evs[0].Start.Equal(at(23, 12, 0)) {
+		t.Errorf("after moving: start %v conflict %v", evs[0].Start, evs[0].Conflict)
+	}
+}
+
+func TestLostRaceKeepsText(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f.st, 80, 24)
+	press(t, m, "2", "j", "e") // Design review
+	typeText(t, m, " v2")
+	// Another door writes the object meanwhile.
+	ctx := context.Background()
+	o, _ := f.st.ObjectByUID(ctx, f.cals["work"], "review")
+	evs, _ := ics.Events(o.Data)
+	evs[0].Location = "Room B"
+	n, err := ics.Apply(o.Data, evs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.CalendarID, n.Name = o.CalendarID, o.Name
+	if _, err := f.st.PutObject(ctx, &n, model.Condition{IfMatch: o.ETag}); err != nil {
+		t.Fatal(err)
+	}
+	press(t, m, "enter")
+	if m.mode != modeForm || m.form == nil {
+		t.Fatalf("form closed after a lost race (mode %v)", m.mode)
+	}
+	if !errors.Is(m.form.saveErr, model.ErrConflict) {
+		t.Errorf("save error %v, want a conflict", m.form.saveErr)
+	}
+	if got := m.form.inputs[fTitle].Value(); got != "Design review v2" {
+		t.Errorf("title %q, the user's text was lost", got)
+	}
+	if !strings.Contains(screen(m), "changed elsewhere") {
+		t.Errorf("race not reported:\n%s", screen(m))
+	}
+	o, _ = f.st.ObjectByUID(ctx, f.cals["work"], "review")
+	if evs, _ := ics.Events(o.Data); evs[0].Title != "Design review" || evs[0].Location != "Room B" {
+		t.Errorf("store has %q at %q: the other write was overwritten", evs[0].Title, evs[0].Location)
+	}
+}
+
+func TestEditRecurring(t *testing.T) {
+	ctx := context.Background()
+	t.Run("this one", func(t *testing.T) {
+		f := newFixture(t)
+		m := newModel(t, f.st, 80, 24)
+		press(t, m, "2", "l", "e") // Tuesday's standup
+		if m.mode != modeScope {
+			t.Fatalf("no scope prompt: mode %v", m.mode)
+		}
+		press(t, m, "o")
+		typeText(t, m, "!")
+		press(t, m, "enter")
+		if m.err != nil || m.mode != modeNormal {
+			t.Fatalf("err %v mode %v", m.err, m.mode)
+		}
+		o, _ := f.st.ObjectByUID(ctx, f.cals["work"], "standup")
+		evs, _ := ics.Events(o.Data)
+		if evs[0].Title != "Standup" || len(evs) != 3 {
+			t.Fatalf("master %q with %d components, want the master untouched and a second override", evs[0].Title, len(evs))
+		}
+		if got := selectedTitle(m); got != "Standup!" {
+			t.Errorf("selected %q", got)
+		}
+		in, _ := m.selected()
+		if !in.Overridden {
+			t.Error("instance not marked overridden")
+		}
+	})
+	t.Run("this and following", func(t *testing.T) {
+		f := newFixture(t)
+		m := newModel(t, f.st, 80, 24)
+		press(t, m, "2", "l", "l", "l", "j", "e", "f") // Thursday 26: Conference, Standup
+		press(t, m, "tab", "tab")
+		clear(t, m)
+		typeText(t, m, "08:45")
+		press(t, m, "tab")
+		clear(t, m)
+		typeText(t, m, "09:00")
+		press(t, m, "enter")
+		if m.err != nil || m.mode != modeNormal {
+			t.Fatalf("err %v mode %v", m.err, m.mode)
+		}
+		insts, err := f.st.Instances(ctx, nil, model.Range{From: at(23, 0, 0), To: at(28, 0, 0)}, berlin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var starts []string
+		for _, in := range insts {
+			if strings.HasPrefix(in.Summary, "Standup") {
+				starts = append(starts, in.Start.In(berlin).Format("Mon 15:04"))
+			}
+		}
+		want := "Mon 09:00 Tue 09:00 Wed 09:30 Thu 08:45 Fri 08:45"
+		if got := strings.Join(starts, " "); got != want {
+			t.Errorf("standups %s, want %s", got, want)
+		}
+	})
+	t.Run("all", func(t *testing.T) {
+		f := newFixture(t)
+		m := newModel(t, f.st, 80, 24)
+		press(t, m, "2", "l", "K", "a") // 15 min earlier, every instance
+		o, _ := f.st.ObjectByUID(ctx, f.cals["work"], "standup")
+		evs, _ := ics.Events(o.Data)
+		if !evs[0].Start.Equal(at(2, 8, 45)) {
+			t.Errorf("master starts %v, want 08:45 on 2 Nov", evs[0].Start)
+		}
+	})
+}
+
+func TestDelete(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	m := newModel(t, f.st, 80, 24)
+	press(t, m, "2", "l", "l", "l", "l") // Friday 27: holiday, standup, and the deploy's tail
+	press(t, m, "d")
+	if m.mode != modeConfirm {
+		t.Fatalf("mode %v, want a confirmation", m.mode)
+	}
+	press(t, m, "n")
+	if _, err := f.st.ObjectByUID(ctx, f.cals["team"], "holiday"); err != nil {
+		t.Fatalf("n deleted it: %v", err)
+	}
+	press(t, m, "d", "y")
+	if _, err := f.st.ObjectByUID(ctx, f.cals["team"], "holiday"); !errors.Is(err, model.ErrNotFound) {
+		t.Fatalf("after d y: %v", err)
+	}
+	// A recurring instance: this one only.
+	if got := selectedTitle(m); got != "Standup" {
+		press(t, m, "j")
+	}
+	if got := selectedTitle(m); got != "Standup" {
+		t.Fatalf("selected %q", got)
+	}
+	press(t, m, "d", "o", "y")
+	insts, _ := f.st.Instances(ctx, []int64{f.cals["work"]}, model.Range{From: at(27, 0, 0), To: at(28, 0, 0)}, berlin)
+	for _, in := range insts {
+		if in.UID == "standup" {
+			t.Error("Friday's standup still there")
+		}
+	}
+	insts, _ = f.st.Instances(ctx, []int64{f.cals["work"]}, model.Range{From: at(30, 0, 0), To: at(31, 0, 0)}, berlin)
+	if len(insts) != 1 {
+		t.Errorf("next Monday has %d work instances, want the standup", len(insts))
+	}
+}
+
+func TestDuplicateAndMove(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	m := newModel(t, f.st, 80, 24)
+	press(t, m, "2", "l") // Tuesday: standup, dentist
+	press(t, m, "j")
+	if selectedTitle(m) != "Dentist" {
+		t.Fatalf("selected %q", selectedTitle(m))
+	}
+	press(t, m, "y")
+	if m.err != nil {
+		t.Fatal(m.err)
+	}
+	in, _ := m.selected()
+	if in.UID == "dentist" || in.Summary != "Dentist" {
+		t.Fatalf("after duplicate selected %+v", in)
+	}
+	press(t, m, "L", "+", "+")
+	o, err := f.st.ObjectByUID(ctx, f.cals["home"], in.UID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, _ := ics.Events(o.Data)
+	if !evs[0].Start.Equal(at(25, 16, 0)) || !evs[0].End.Equal(at(25, 17, 30)) {
+		t.Errorf("copy at %v..%v, want Wed 16:00-17:30", evs[0].Start, evs[0].End)
+	}
+	if m.Day().Day() != 25 || selectedTitle(m) != "Dentist" {
+		t.Errorf("cursor on %v %q, want it to follow the event", m.Day(), selectedTitle(m))
+	}
+}
+
+func TestEditKeepsUnknownProperties(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	o, _ := f.st.ObjectByUID(ctx, f.cals["home"], "dentist")
+	data := strings.Replace(string(o.Data), "END:VEVENT", "X-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC\r\nEND:VEVENT", 1)
+	n, err := ics.DecodeObject([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.CalendarID, n.Name = o.CalendarID, o.Name
+	if _, err := f.st.PutObject(ctx, &n, model.Condition{IfMatch: o.ETag}); err != nil {
+		t.Fatal(err)
+	}
+	m := newModel(t, f.st, 80, 24)
+	press(t, m, "2", "l", "j", "e")
+	typeText(t, m, " (check-up)")
+	press(t, m, "enter")
+	o, _ = f.st.ObjectByUID(ctx, f.cals["home"], "dentist")
+	if !strings.Contains(string(o.Data), "X-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC") || !strings.Contains(string(o.Data), "Dentist (check-up)") {
+		t.Errorf("after edit:\n%s", o.Data)
+	}
+}
+
+func TestLiveReloadKeepsCursor(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	m := newModel(t, f.st, 80, 24)
+	press(t, m, "3", "j") // week, Monday, second instance: Design review
+	if selectedTitle(m) != "Design review" {
+		t.Fatalf("selected %q", selectedTitle(m))
+	}
+	drive(t, m, func() tea.Msg { return pollMsg{} }) // first poll: learns the head
+	// Another process adds an event before the selected one.
+	f.add(t, "work", model.Event{UID: "early", Title: "Early call", TZID: "Europe/Berlin", Start: at(23, 7, 0), End: at(23, 7, 30)})
+	drive(t, m, func() tea.Msg { return pollMsg{} })
+	found := false
+	for _, in := range m.insts {
+		found = found || in.Summary == "Early call"
+	}
+	if !found {
+		t.Errorf("new event not loaded after a poll")
+	}
+	if selectedTitle(m) != "Design review" {
+		t.Errorf("cursor moved to %q", selectedTitle(m))
+	}
+	_ = ctx
+}
+
+func TestSearchJumps(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f.st, 80, 24)
+	press(t, m, "/")
+	typeText(t, m, "planning")
+	press(t, m, "enter")
+	if len(m.results) != 1 {
+		t.Fatalf("%d results:\n%s", len(m.results), screen(m))
+	}
+	press(t, m, "enter")
+	if selectedTitle(m) != "Quarterly planning" || m.Day().Day() != 30 {
+		t.Errorf("jumped to %v %q", m.Day(), selectedTitle(m))
+	}
+}
+
+func TestHideCalendar(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f.st, 80, 24)
+	press(t, m, "3")
+	if !strings.Contains(screen(m), "Dentist") {
+		t.Fatal("Dentist not in the week")
+	}
+	press(t, m, "c", "j", "space", "esc") // hide Home
+	if strings.Contains(screen(m), "Dentist") {
+		t.Error("hidden calendar still shown")
+	}
+}

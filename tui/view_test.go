@@ -1,0 +1,87 @@
+package tui
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func TestKeyMsgNames(t *testing.T) {
+	for _, k := range []string{"enter", "esc", "tab", "space", "up", "down", "left", "right", "pgup", "pgdown",
+		"shift+up", "shift+down", "shift+left", "shift+right", "shift+tab", "ctrl+c", "ctrl+s", "backspace",
+		"a", "j", "?", "/", "[", "]", "+", "-", "1", "D", "K"} {
+		if got := keyMsg(k).String(); got != k {
+			t.Errorf("keyMsg(%q).String() = %q", k, got)
+		}
+	}
+}
+
+// screen is the ANSI-stripped frame, trailing spaces trimmed per line.
+func screen(m *Model) string {
+	lines := strings.Split(ansi.Strip(m.View().Content), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./tui -run %s -update)", err, t.Name())
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got):\n%s", path, diff)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	f := newFixture(t)
+	views := []struct {
+		name string
+		keys []string
+	}{
+		{"agenda", nil},
+		{"day", []string{"2"}},
+		{"week", []string{"3"}},
+		{"month", []string{"4"}},
+		{"detail", []string{"2", "j", "enter"}}, // Design review, the second instance of Monday
+		{"help", []string{"?"}},
+		{"calendars", []string{"c"}},
+		{"form", []string{"2", "j", "e"}},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, v := range views {
+			name := v.name + "_" + itoa(size[0]) + "x" + itoa(size[1])
+			t.Run(name, func(t *testing.T) {
+				m := newModel(t, f.st, size[0], size[1])
+				press(t, m, v.keys...)
+				got := screen(m)
+				if n := strings.Count(got, "\n"); n != size[1] {
+					t.Errorf("%d lines, want %d", n, size[1])
+				}
+				for i, l := range strings.Split(got, "\n") {
+					if w := ansi.StringWidth(l); w > size[0] {
+						t.Errorf("line %d is %d wide, want at most %d: %q", i, w, size[0], l)
+					}
+				}
+				golden(t, name, got)
+			})
+		}
+	}
+}
