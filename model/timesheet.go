@@ -239,6 +239,38 @@ func EntryFromEvent(ev Event, person string) (TimeEntry, bool) {
 	return e, true
 }
 
+// EntriesOf turns instances of a timesheet calendar into entries: each
+// instance takes the fields of its object's master, or of the override
+// for its RECURRENCE-ID, and the instance's own start and end. events maps
+// an ObjectName to its object's events, master first (as the codec's
+// ics.Events returns them). Instances that are not time entries (all-day,
+// cancelled) are left out.
+func EntriesOf(insts []Instance, events map[string][]Event, person string) []TimeEntry {
+	var out []TimeEntry
+	for _, in := range insts {
+		evs := events[in.ObjectName]
+		if len(evs) == 0 || in.AllDay {
+			continue
+		}
+		ev := evs[0]
+		if !in.RecurrenceID.IsZero() {
+			for _, o := range evs[1:] {
+				if o.RecurrenceID.Equal(in.RecurrenceID) {
+					ev = o
+				}
+			}
+		}
+		ev.Start, ev.End, ev.RecurrenceID = in.Start, in.End, in.RecurrenceID
+		e, ok := EntryFromEvent(ev, person)
+		if !ok {
+			continue
+		}
+		e.ObjectName = in.ObjectName
+		out = append(out, e)
+	}
+	return out
+}
+
 // Days returns the days of loc the entry touches: both days for an entry
 // past midnight; a zero-length entry touches the day it sits on.
 func (e *TimeEntry) Days(loc *time.Location) []LocalDate {

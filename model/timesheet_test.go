@@ -483,3 +483,27 @@ func TestYearOfEntriesMonth(t *testing.T) {
 		t.Errorf("October: worked %v (want %v), target %v, breaks %v", r.Total.Worked, want, r.Total.Target, r.Total.Breaks)
 	}
 }
+
+func TestEntriesOf(t *testing.T) {
+	utc := time.UTC
+	start := tsAt(t, utc, "2026-11-16 09:00")
+	rec2 := start.AddDate(0, 0, 1)
+	events := map[string][]Event{
+		"a.ics": {
+			{UID: "a", Kind: KindTimeEntry, Activity: "standup", Person: "ann", Start: start, End: start.Add(15 * time.Minute)},
+			{UID: "a", RecurrenceID: rec2, Kind: KindTimeEntry, Activity: "long standup", Person: "ann", Start: rec2, End: rec2.Add(time.Hour)},
+		},
+		"h.ics": {{UID: "h", Title: "Holiday", AllDay: true, Start: start}},
+	}
+	insts := []Instance{
+		{ObjectName: "a.ics", UID: "a", RecurrenceID: start, Start: start, End: start.Add(15 * time.Minute)},
+		{ObjectName: "a.ics", UID: "a", RecurrenceID: rec2, Start: rec2, End: rec2.Add(time.Hour), Overridden: true},
+		{ObjectName: "h.ics", UID: "h", Start: start, End: start.Add(24 * time.Hour), AllDay: true},
+		{ObjectName: "gone.ics", UID: "g", Start: start, End: start.Add(time.Hour)},
+	}
+	got := EntriesOf(insts, events, "ann")
+	if len(got) != 2 || got[0].Activity != "standup" || got[1].Activity != "long standup" || got[1].End.Sub(got[1].Start) != time.Hour ||
+		got[1].ObjectName != "a.ics" || !got[1].RecurrenceID.Equal(rec2) {
+		t.Errorf("entries: %+v", got)
+	}
+}

@@ -628,27 +628,7 @@ func timeEntries(e *env, cal model.Calendar, first, last model.LocalDate, zone *
 		}
 		events[o.Name] = evs
 	}
-	var out []model.TimeEntry
-	for _, in := range insts {
-		evs := events[in.ObjectName]
-		if len(evs) == 0 || in.AllDay {
-			continue
-		}
-		ev := evs[0]
-		for _, o := range evs[1:] {
-			if !in.RecurrenceID.IsZero() && o.RecurrenceID.Equal(in.RecurrenceID) {
-				ev = o
-			}
-		}
-		ev.Start, ev.End, ev.RecurrenceID = in.Start, in.End, in.RecurrenceID
-		entry, ok := model.EntryFromEvent(ev, cal.Person)
-		if !ok {
-			continue
-		}
-		entry.ObjectName = in.ObjectName
-		out = append(out, entry)
-	}
-	return out, nil
+	return model.EntriesOf(insts, events, cal.Person), nil
 }
 
 func (c *tsCmd) show(args []string) error {
