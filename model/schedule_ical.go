@@ -271,3 +271,30 @@ func ruleEnd(rule string, start time.Time) (until time.Time, count int) {
 	}
 	return until, count
 }
+
+// Covers reports whether recID is a live instance of the object's master:
+// on its weekly rule, within UNTIL, not excluded.
+func (o *ScheduleObject) Covers(recID time.Time) bool {
+	m := o.Master
+	if m.Recurrence == nil {
+		return recID.Equal(m.Start)
+	}
+	loc := m.Start.Location()
+	until, count := ruleEnd(m.Recurrence.RRule, m.Start)
+	clock := clockOf(m.Start)
+	for _, x := range m.Recurrence.ExDates {
+		if x.Equal(recID) {
+			return false
+		}
+	}
+	for d, n := DateOf(m.Start), 0; n < count; d, n = d.AddDays(7), n+1 {
+		at := dateAt(d, clock, loc)
+		if at.After(until) || at.After(recID) {
+			return false
+		}
+		if at.Equal(recID) {
+			return true
+		}
+	}
+	return false
+}

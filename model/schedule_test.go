@@ -365,6 +365,19 @@ func TestScheduleObjectsRoundTrip(t *testing.T) {
 			t.Errorf("master: %v", err)
 		}
 		evs = append(evs, append([]Event{o.Master}, o.Overrides...))
+		if !o.Covers(o.Master.Start) || o.Covers(o.Master.Start.Add(24*time.Hour)) || o.Covers(o.Master.Start.AddDate(0, 0, 70)) {
+			t.Errorf("%s: Covers is wrong about its first instance, the next day or ten weeks on", o.UID)
+		}
+		for _, ov := range o.Overrides {
+			if !o.Covers(ov.RecurrenceID) {
+				t.Errorf("%s does not cover its override %s", o.UID, ov.RecurrenceID)
+			}
+		}
+		for _, x := range o.Master.Recurrence.ExDates {
+			if o.Covers(x) {
+				t.Errorf("%s covers its EXDATE %s", o.UID, x)
+			}
+		}
 	}
 	back, err := ScheduleOccurrences(s, evs)
 	if err != nil {

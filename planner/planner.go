@@ -211,6 +211,14 @@ func rewrite(s *model.Schedule, old scheduleObject, w model.ScheduleObject) (mod
 		if ev.RecurrenceID.IsZero() || wanted[ev.RecurrenceID.Unix()] {
 			continue
 		}
+		if !w.Covers(ev.RecurrenceID) {
+			// The instance left this object (its plan changed): an override
+			// kept here would show up as an extra instance.
+			if o, err = ics.RemoveInstance(o.Data, ev.RecurrenceID); err != nil {
+				return o, err
+			}
+			continue
+		}
 		reset := w.Master
 		reset.Recurrence = nil
 		reset.RecurrenceID = ev.RecurrenceID
