@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/teambition/rrule-go"
-
 	"rota/model"
 )
 
@@ -408,21 +406,11 @@ func dates(c *component, name string, z *zones) ([]model.Period, error) {
 	return out, nil
 }
 
-// validateRRule checks an RRULE the recurrence engine (rrule-go) must run.
+// validateRRule checks an RRULE with the recurrence engine's own parser
+// (model.ValidateRRule), so what is stored can be expanded.
 func validateRRule(p *prop) error {
-	v := strings.TrimSpace(p.value)
-	opt, err := rrule.StrToROption(v)
-	if err == nil {
-		_, err = rrule.NewRRule(*opt)
-	}
-	if err == nil && opt.Count > 0 && !opt.Until.IsZero() {
-		err = fmt.Errorf("COUNT and UNTIL together")
-	}
-	if err == nil && opt.Interval < 0 {
-		err = fmt.Errorf("negative INTERVAL")
-	}
-	if err != nil {
-		return errorf(p.line, "RRULE", "%q: %v", clip(v), err)
+	if err := model.ValidateRRule(p.value); err != nil {
+		return &Error{Line: p.line, Prop: "RRULE", Err: err}
 	}
 	return nil
 }

@@ -39,6 +39,9 @@ func FuzzDecode(f *testing.F) {
 			if err != nil {
 				t.Fatalf("Data does not decode again: %v\n%q", err, o.Data)
 			}
+			if string(again.Data) != string(o.Data) {
+				t.Fatalf("Data is not stable under Decode:\n%q\n%q", o.Data, again.Data)
+			}
 			if d := cmpTiming(o.Timing, again.Timing); d != "" {
 				t.Fatalf("timing changed: %s", d)
 			}

@@ -125,6 +125,9 @@ func TestCorpus(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Data of %q does not decode again: %v\n%s", o.UID, err, o.Data)
 				}
+				if string(again.Data) != string(o.Data) {
+					t.Errorf("Data of %q is not stable under Decode:\n%s\n%s", o.UID, o.Data, again.Data)
+				}
 				if diff := cmpTiming(o.Timing, again.Timing); diff != "" {
 					t.Errorf("Timing of %q changed after a round trip: %s", o.UID, diff)
 				}
