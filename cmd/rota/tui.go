@@ -1,10 +1,165 @@
 package main
 
-// Placeholder: the TUI engineer replaces this file.
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
-import "errors"
+	tea "charm.land/bubbletea/v2"
 
-// cmdTUI runs `rota tui`.
+	"rota/caldav"
+	"rota/model"
+	"rota/tui"
+)
+
+// cmdTUI runs the terminal UI: bare `rota`, or `rota tui [--serve ADDR]
+// [--tz ZONE] [--week-start DAY]`. With --serve the CalDAV server runs in
+// the same process, so a phone's changes show in the open TUI.
 func cmdTUI(e *env, args []string) error {
-	return errors.New("rota tui: not built yet")
+	fs := flag.NewFlagSet("rota tui", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	serve := fs.String("serve", "", "also serve CalDAV on `ADDR` (e.g. 127.0.0.1:5232)")
+	tz := fs.String("tz", "", "show times in `ZONE` (IANA name; default the global --tz or local)")
+	weekStart := fs.String("week-start", "", "first `DAY` of the week (monday, sunday...; default from LC_TIME, else monday)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(e.stdout, "usage: rota [tui] [--serve ADDR] [--tz ZONE] [--week-start DAY]")
+			return errHelpShown
+		}
+		return usagef("rota tui: %v", err)
+	}
+	loc := e.loc
+	if *tz != "" {
+		var err error
+		if loc, err = model.LoadZone(*tz); err != nil {
+			return usagef("rota tui: --tz: %v", err)
+		}
+	}
+	loc = namedZone(loc)
+	ws, err := weekStartOf(*weekStart)
+	if err != nil {
+		return usagef("rota tui: --week-start: %v", err)
+	}
+
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	if *serve != "" {
+		stop, err := serveCalDAV(ctx, e, *serve)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	m := tui.New(tui.Options{
+		Store:        e.store,
+		Now:          e.now,
+		Location:     loc,
+		WeekStart:    ws,
+		WeekStartSet: true,
+		Owner:        e.user,
+		Context:      ctx,
+	})
+	opts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if f, ok := e.stdin.(*os.File); ok {
+		opts = append(opts, tea.WithInput(f))
+	}
+	if f, ok := e.stdout.(*os.File); ok {
+		opts = append(opts, tea.WithOutput(f))
+	}
+	if _, err := tea.NewProgram(m, opts...).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		return fmt.Errorf("rota tui: %w", err)
+	}
+	return nil
+}
+
+// serveCalDAV runs the CalDAV handler on addr (caldav.Serve) until stop
+// is called, which waits for in-flight writes. Server errors go nowhere
+// while the TUI owns the terminal.
+func serveCalDAV(ctx context.Context, e *env, addr string) (stop func(), err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	ready := make(chan struct{})
+	done := make(chan error, 1)
+	h := caldav.New(caldav.Config{Store: e.store, Now: e.now})
+	go func() {
+		done <- caldav.Serve(ctx, addr, h, caldav.ServeOptions{
+			Ready:           func(net.Addr) { close(ready) },
+			ShutdownTimeout: 5 * time.Second,
+		})
+	}()
+	select {
+	case <-ready:
+	case err := <-done:
+		cancel()
+		return nil, fmt.Errorf("rota tui: --serve: %w", err)
+	}
+	return func() {
+		cancel()
+		<-done
+	}, nil
+}
+
+// namedZone turns time.Local into the IANA zone it stands for (TZ, else
+// /etc/localtime's link), so new events get a real TZID.
+func namedZone(loc *time.Location) *time.Location {
+	if loc != time.Local {
+		return loc
+	}
+	name := strings.TrimPrefix(os.Getenv("TZ"), ":")
+	if name == "" {
+		if p, err := filepath.EvalSymlinks("/etc/localtime"); err == nil {
+			if i := strings.Index(p, "zoneinfo/"); i >= 0 {
+				name = p[i+len("zoneinfo/"):]
+			}
+		}
+	}
+	if name == "" {
+		if b, err := os.ReadFile("/etc/timezone"); err == nil {
+			name = strings.TrimSpace(string(b))
+		}
+	}
+	if name == "" {
+		return loc
+	}
+	if z, err := model.LoadZone(name); err == nil {
+		return z
+	}
+	return loc
+}
+
+// weekStartOf reads --week-start, else the locale: territories that start
+// the week on Sunday (US, Canada, Japan...) get Sunday, others Monday.
+func weekStartOf(s string) (time.Weekday, error) {
+	if s != "" {
+		for d := time.Sunday; d <= time.Saturday; d++ {
+			name := strings.ToLower(d.String())
+			if strings.EqualFold(s, name) || strings.EqualFold(s, name[:3]) {
+				return d, nil
+			}
+		}
+		return 0, fmt.Errorf("%q is not a weekday (monday, sunday...)", s)
+	}
+	loc := os.Getenv("LC_ALL")
+	if loc == "" {
+		loc = os.Getenv("LC_TIME")
+	}
+	if loc == "" {
+		loc = os.Getenv("LANG")
+	}
+	if i := strings.IndexAny(loc, ".@"); i >= 0 {
+		loc = loc[:i]
+	}
+	if _, terr, ok := strings.Cut(loc, "_"); ok {
+		switch strings.ToUpper(terr) {
+		case "US", "CA", "JP", "BR", "MX", "PH", "IL", "KR", "TW", "HK", "IN", "ZA":
+			return time.Sunday, nil
+		}
+	}
+	return time.Monday, nil
 }
