@@ -558,15 +558,22 @@ type expander struct {
 	overs    []*placedOverride
 	taf      []*placedOverride // THISANDFUTURE, by recWall
 	budget   int
+
+	zoneStart, zoneEnd time.Time // memo of place: the zone period last used
+	zoneOff            time.Duration
 }
 
 func newExpander(t *Timing, floatLoc *time.Location) (*expander, error) {
 	if floatLoc == nil {
 		floatLoc = time.UTC
 	}
-	x := &expander{t: t, floatLoc: floatLoc, budget: MaxInstances,
-		ex: map[int64]bool{}, exDate: map[int64]bool{},
-		ov: map[int64]*placedOverride{}, ovDate: map[int64]*placedOverride{}}
+	x := &expander{t: t, floatLoc: floatLoc, budget: MaxInstances}
+	if len(t.ExDates) > 0 {
+		x.ex, x.exDate = map[int64]bool{}, map[int64]bool{}
+	}
+	if len(t.Overrides) > 0 {
+		x.ov, x.ovDate = map[int64]*placedOverride{}, map[int64]*placedOverride{}
+	}
 	switch {
 	case t.AllDay:
 		x.kind, x.loc = allDay, floatLoc
@@ -660,7 +667,25 @@ func addLength(start time.Time, days int, dur time.Duration) time.Time {
 	return start.Add(dur)
 }
 
-func (x *expander) place(w time.Time) time.Time { return placeWall(w, x.loc) }
+// place is placeWall with a memo of the zone period last placed in: a
+// reading whose instant falls well inside it (a day from either end, so no
+// other reading can compete) needs no zone lookups.
+func (x *expander) place(w time.Time) time.Time {
+	if x.loc == time.UTC {
+		return w
+	}
+	if x.zoneEnd.After(x.zoneStart) {
+		at := w.Add(-x.zoneOff)
+		if at.Sub(x.zoneStart) >= 24*time.Hour && x.zoneEnd.Sub(at) >= 24*time.Hour {
+			return at.In(x.loc)
+		}
+	}
+	at := placeWall(w, x.loc)
+	_, off := at.Zone()
+	x.zoneOff = time.Duration(off) * time.Second
+	x.zoneStart, x.zoneEnd = at.ZoneBounds()
+	return at
+}
 func (x *expander) wall(t time.Time) time.Time  { return wallOf(t, x.loc) }
 
 // key identifies an instance by a value from the file (EXDATE,
@@ -1042,10 +1067,9 @@ func (t *Timing) Bounds(floating *time.Location) (first, last time.Time, open bo
 			last = p.end
 		}
 	}
-	for _, p := range t.RDates {
-		if e := p.Start.Add(p.Duration); e.After(last) {
-			last = e
-		}
-	}
-	return first, last, false, nil
+	rd := *t
+	rd.RRule, rd.Overrides = "", nil
+	occ, err := rd.Expand(Range{}, floating)
+	consider(occ)
+	return first, last, false, err
 }

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -665,4 +666,51 @@ func BenchmarkExpandImpossibleSecondly(b *testing.B) {
 
 func BenchmarkExpandDailyCountSince2000(b *testing.B) {
 	benchExpand(b, recurUTC(2000, 1, 3, 8, 0), "FREQ=DAILY;COUNT=20000;BYDAY=MO,TU,WE,TH,FR")
+}
+
+// FuzzExpandRRule expands arbitrary rules over a window of up to 40 days:
+// it must neither hang nor panic, and what it returns must be sorted and
+// inside the window.
+func FuzzExpandRRule(f *testing.F) {
+	seeds, err := os.ReadFile("testdata/rrules.txt")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, line := range strings.Split(string(seeds), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			f.Add(line, int64(873190800), int64(900000000), uint8(7), false)
+		}
+	}
+	ny := recurZone(f, "America/New_York")
+	f.Fuzz(func(t *testing.T, rule string, start, from int64, days uint8, floating bool) {
+		const span = int64(400 * 366 * 86400) // keep years well inside 1..9999
+		tm := Timing{Start: time.Unix(start%span+946684800, 0).In(ny), TZID: "America/New_York", Duration: time.Hour, HasEnd: true, RRule: rule}
+		if floating {
+			tm.Start, tm.TZID, tm.Floating = wallReading(tm.Start), "", true
+		}
+		r := Range{From: time.Unix(from%span+946684800, 0).UTC()}
+		r.To = r.From.Add(time.Duration(days%40+1) * 24 * time.Hour)
+		occ, err := tm.Expand(r, ny)
+		valid := rule == "" || ValidateRRule(rule) == nil
+		switch {
+		case err == nil:
+		case errors.Is(err, ErrTooManyInstances):
+		case errors.Is(err, ErrInvalid) && !valid:
+			return
+		default:
+			t.Fatalf("Expand(%q) = %v (valid rule: %v)", rule, err, valid)
+		}
+		if !valid {
+			t.Fatalf("Expand(%q) accepted a rule ValidateRRule refuses", rule)
+		}
+		for i, o := range occ {
+			if !r.Overlaps(o.Start, o.End) {
+				t.Fatalf("instance %v-%v outside %v", o.Start, o.End, r)
+			}
+			if i > 0 && o.Start.Before(occ[i-1].Start) {
+				t.Fatalf("not sorted at %d", i)
+			}
+		}
+		_ = DescribeRecurrence(rule, tm.Start)
+	})
 }
