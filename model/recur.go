@@ -686,7 +686,7 @@ func (x *expander) place(w time.Time) time.Time {
 	x.zoneStart, x.zoneEnd = at.ZoneBounds()
 	return at
 }
-func (x *expander) wall(t time.Time) time.Time  { return wallOf(t, x.loc) }
+func (x *expander) wall(t time.Time) time.Time { return wallOf(t, x.loc) }
 
 // key identifies an instance by a value from the file (EXDATE,
 // RECURRENCE-ID): the instant for zoned masters, the wall reading for
