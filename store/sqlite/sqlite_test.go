@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -232,8 +233,19 @@ func testObject(calID int64, name string, tm model.Timing) model.Object {
 // random objects, windows and zones, Instances returns exactly what
 // expanding every object for the window returns.
 func TestInstancesAgainstExpansion(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		opts Options
+	}{
+		{"default index", Options{}},
+		{"small index", Options{IndexHorizon: 60 * 24 * time.Hour, IndexCap: 5}},
+	} {
+		t.Run(tt.name, func(t *testing.T) { testAgainstExpansion(t, openTemp(t, tt.opts)) })
+	}
+}
+
+func testAgainstExpansion(t *testing.T, s *Store) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	s := openTemp(t, Options{})
 	c := model.Calendar{Owner: "alice", Name: "work"}
 	if err := s.CreateCalendar(ctx, &c); err != nil {
 		t.Fatal(err)
@@ -241,15 +253,21 @@ func TestInstancesAgainstExpansion(t *testing.T) {
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	zones := []string{"UTC", "Europe/Berlin", "America/Los_Angeles", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kolkata"}
 	var objs []model.Object
-	for i := range 600 {
+	for i := range 400 {
 		tm := randomTiming(rng, base, zones)
+		if i%3 == 0 {
+			recurRandomly(rng, &tm)
+		}
 		objs = append(objs, testObject(c.ID, fmt.Sprintf("o%d.ics", i), tm))
 	}
 	if _, _, err := s.PutObjects(ctx, c.ID, objs); err != nil {
 		t.Fatal(err)
 	}
-	for range 200 {
+	for i := range 120 {
 		from := base.Add(time.Duration(rng.Int64N(int64(400 * 24 * time.Hour)))).Truncate(time.Minute)
+		if i%10 == 0 {
+			from = from.AddDate(10+i/10, 0, 0) // far past any index horizon
+		}
 		to := from.Add(time.Duration(rng.Int64N(int64(10 * 24 * time.Hour))))
 		r := model.Range{From: from, To: to}
 		loc := loadZone(t, zones[rng.IntN(len(zones))])
@@ -282,11 +300,7 @@ func TestInstancesAgainstExpansion(t *testing.T) {
 
 func sortedCopy(s []string) []string {
 	out := append([]string(nil), s...)
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	sort.Strings(out)
 	return out
 }
 
@@ -318,6 +332,35 @@ func randomTiming(rng *rand.Rand, base time.Time, zones []string) model.Timing {
 			tm.TZID = name
 		}
 		return tm
+	}
+}
+
+// recurRandomly makes tm recur, with exceptions and overrides now and
+// then. Overrides name instances by their original start.
+func recurRandomly(rng *rand.Rand, tm *model.Timing) {
+	rules := []string{"FREQ=WEEKLY", "FREQ=WEEKLY;COUNT=10", "FREQ=DAILY;INTERVAL=3;COUNT=40", "FREQ=MONTHLY;BYMONTHDAY=-1",
+		"FREQ=YEARLY", "FREQ=DAILY", "FREQ=WEEKLY;BYDAY=MO,TH;UNTIL=20270601T000000Z"}
+	tm.RRule = rules[rng.IntN(len(rules))]
+	if tm.AllDay && strings.Contains(tm.RRule, "UNTIL") {
+		tm.RRule = "FREQ=WEEKLY;BYDAY=MO,TH;UNTIL=20270601"
+	}
+	if tm.Floating && strings.Contains(tm.RRule, "UNTIL") {
+		tm.RRule = "FREQ=WEEKLY;BYDAY=MO,TH;UNTIL=20270601T000000"
+	}
+	if !strings.HasPrefix(tm.RRule, "FREQ=WEEKLY") || strings.Contains(tm.RRule, "BYDAY") {
+		return
+	}
+	week := func(n int) time.Time { return tm.Start.AddDate(0, 0, 7*n) }
+	if rng.IntN(2) == 0 {
+		tm.ExDates = append(tm.ExDates, week(1))
+	}
+	if rng.IntN(2) == 0 {
+		tm.Overrides = append(tm.Overrides, model.Override{RecurrenceID: week(2), Start: week(2).Add(26 * time.Hour),
+			TZID: tm.TZID, AllDay: tm.AllDay, Floating: tm.Floating, Duration: tm.Duration, Days: tm.Days, Summary: "moved"})
+	}
+	if rng.IntN(3) == 0 {
+		tm.Overrides = append(tm.Overrides, model.Override{RecurrenceID: week(3), Start: week(3), TZID: tm.TZID,
+			AllDay: tm.AllDay, Floating: tm.Floating, Cancelled: true})
 	}
 }
 
