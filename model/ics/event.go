@@ -157,8 +157,11 @@ func eventFrom(c *component, z *zones) (model.Event, error) {
 			ev.Completed = w.t
 		}
 	}
-	// Times.
-	if p := c.get("DTSTART"); p != nil {
+	// Times. An override without DTSTART starts at its RECURRENCE-ID.
+	if p := c.get("DTSTART"); p != nil || c.name == "VEVENT" && c.get("RECURRENCE-ID") != nil {
+		if p == nil {
+			p = c.get("RECURRENCE-ID")
+		}
 		w, err := dateTime(p, z)
 		if err != nil {
 			return ev, err
@@ -446,19 +449,25 @@ var groups = []fieldGroup{
 			out = append(out, prop{name: "X-ROTA-KIND", value: escapeText(string(ev.Kind))})
 			plain = append(plain, escapeText(string(ev.Kind)))
 		}
-		var colored []prop
+		// Runs of labels without colour share one CATEGORIES; a coloured
+		// label has its own, so the order survives.
+		flush := func() {
+			if len(plain) > 0 {
+				out = append(out, prop{name: "CATEGORIES", value: strings.Join(plain, ",")})
+				plain = nil
+			}
+		}
 		for _, l := range ev.Labels {
 			if l.Color == "" {
 				plain = append(plain, escapeText(l.Name))
 				continue
 			}
-			colored = append(colored, prop{name: "CATEGORIES", value: escapeText(l.Name),
+			flush()
+			out = append(out, prop{name: "CATEGORIES", value: escapeText(l.Name),
 				params: []param{{name: "X-ROTA-LABEL-COLOR", values: []string{l.Color}}}})
 		}
-		if len(plain) > 0 {
-			out = append(out, prop{name: "CATEGORIES", value: strings.Join(plain, ",")})
-		}
-		return append(out, colored...)
+		flush()
+		return out
 	}},
 	{names: []string{"RESOURCES"}, render: func(ev *model.Event, _ *component, _ *format) []prop {
 		if len(ev.Resources) == 0 {

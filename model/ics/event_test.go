@@ -212,3 +212,69 @@ func TestEncodeMergesZones(t *testing.T) {
 		t.Fatalf("re-import: %d objects, %v", len(back), err)
 	}
 }
+
+func TestApplyKeepsAlarmsAndDurationForm(t *testing.T) {
+	in := head + "BEGIN:VEVENT\r\nUID:d\r\nDTSTAMP:20250101T000000Z\r\nDTSTART;TZID=Europe/Berlin:20250301T100000\r\nDURATION:PT1H\r\n" +
+		"X-ROTA-KIND:holiday\r\nCATEGORIES:holiday,Family\r\nCATEGORIES;X-ROTA-LABEL-COLOR=#00ff00:Green\r\n" +
+		"BEGIN:VALARM\r\nACTION:AUDIO\r\nTRIGGER;VALUE=DATE-TIME:20250301T080000Z\r\nX-APPLE-DEFAULT-ALARM:TRUE\r\nEND:VALARM\r\n" +
+		"BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:soon\r\nTRIGGER;RELATED=START:-PT10M\r\nEND:VALARM\r\n" +
+		"END:VEVENT\r\nEND:VCALENDAR\r\n"
+	o, err := DecodeObject([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := Events(o.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := evs[0]
+	wantLabels := []model.Label{{Name: "Family"}, {Name: "Green", Color: "#00ff00"}}
+	if ev.Kind != model.KindHoliday || !cmp.Equal(ev.Labels, wantLabels) || len(ev.Reminders) != 1 || ev.Reminders[0].Before != 10*time.Minute {
+		t.Fatalf("event %+v", ev)
+	}
+	ev.Reminders = []model.Reminder{{Before: time.Hour, Action: "DISPLAY", Description: "an hour"}}
+	ev.End = ev.End.Add(30 * time.Minute)
+	ev.Labels = append(ev.Labels, model.Label{Name: "New"})
+	ev.Modified = clock
+	n, err := Apply(o.Data, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := string(n.Data)
+	for _, want := range []string{"DURATION:PT1H30M", "TRIGGER;VALUE=DATE-TIME:20250301T080000Z", "X-APPLE-DEFAULT-ALARM:TRUE",
+		"TRIGGER:-PT1H", "CATEGORIES:holiday,Family\r\nCATEGORIES;X-ROTA-LABEL-COLOR=#00ff00:Green\r\nCATEGORIES:New"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("Data lacks %q:\n%s", want, d)
+		}
+	}
+	if strings.Contains(d, "DTEND") || strings.Contains(d, "-PT10M") {
+		t.Errorf("DTEND added or old alarm kept:\n%s", d)
+	}
+	back, _ := Events(n.Data)
+	if !cmp.Equal(back[0].Labels, ev.Labels) || back[0].Kind != model.KindHoliday {
+		t.Errorf("labels %+v kind %q", back[0].Labels, back[0].Kind)
+	}
+}
+
+func TestApplyTask(t *testing.T) {
+	o, err := New(model.Event{UID: "t", Kind: model.KindTask, Title: "Call", Due: clock, Modified: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Component != "VTODO" || !strings.Contains(string(o.Data), "DUE:20260301T120000Z") {
+		t.Fatalf("%s", o.Data)
+	}
+	evs, _ := Events(o.Data)
+	ev := evs[0]
+	ev.Status, ev.Completed, ev.PercentComplete = model.StatusCompleted, clock, 100
+	n, err := Apply(o.Data, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"STATUS:COMPLETED", "COMPLETED:20260301T120000Z", "PERCENT-COMPLETE:100", "SEQUENCE:1"} {
+		if !strings.Contains(string(n.Data), want) {
+			t.Errorf("lacks %q:\n%s", want, n.Data)
+		}
+	}
+	checkGoICal(t, n)
+}
