@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"rota/model"
@@ -40,8 +41,13 @@ func cmdImport(e *env, args []string) error {
 			fmt.Fprintf(e.stderr, "rota: import %s: %v\n", f, err)
 		}
 	}
-	if refused > 0 {
-		return fmt.Errorf("import: %d of %d files refused, the rest imported", refused, len(files))
+	switch {
+	case refused == 1 && len(files) == 1:
+		return errors.New("import: nothing imported")
+	case refused == len(files):
+		return fmt.Errorf("import: all %d files refused, nothing imported", refused)
+	case refused > 0:
+		return fmt.Errorf("import: %d of %d files refused, the others imported", refused, len(files))
 	}
 	return nil
 }
@@ -131,9 +137,9 @@ func (e *env) importObjects(objs []model.Object, calName string) (importResult, 
 }
 
 func (r importResult) String() string {
-	s := fmt.Sprintf("%d objects (%d created, %d updated), %d instances", r.created+r.updated, r.created, r.updated, r.instances)
+	s := fmt.Sprintf("%s (%d created, %d updated), %s", plural(r.created+r.updated, "object"), r.created, r.updated, plural(r.instances, "instance"))
 	if r.open > 0 {
-		s += fmt.Sprintf(" + %d series without end", r.open)
+		s += " + " + plural(r.open, "series") + " without end"
 	}
 	skipped := 0
 	for _, n := range r.skipped {
@@ -195,4 +201,12 @@ func decodeCtx(ctx context.Context, r io.Reader) ([]model.Object, []ics.Skipped,
 	case <-ctx.Done():
 		return nil, nil, ctx.Err()
 	}
+}
+
+// plural is "1 object", "2 objects".
+func plural(n int, noun string) string {
+	if n == 1 || strings.HasSuffix(noun, "s") {
+		return fmt.Sprintf("%d %s", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
