@@ -992,6 +992,12 @@ func (x *expander) addOverrides(r Range, out *[]Occurrence) {
 	}
 }
 
+// boundsSteps are the growing windows Bounds searches in.
+var boundsSteps = []time.Duration{
+	time.Hour, 24 * time.Hour, 32 * 24 * time.Hour, 366 * 24 * time.Hour,
+	16 * 366 * 24 * time.Hour, 256 * 366 * 24 * time.Hour,
+}
+
 // Bounds returns the first instance start and the last instance end; open
 // is true when the rule has no end (last is then zero). An object whose
 // every instance is excluded returns zero times.
@@ -1015,20 +1021,21 @@ func (t *Timing) Bounds(floating *time.Location) (first, last time.Time, open bo
 		consider(occ)
 		return first, last, false, err
 	}
-	// The first: a growing window from DTSTART, whose instance is
-	// generated first; overrides anywhere may come earlier.
+	// The first: growing windows from DTSTART, whose instance is
+	// generated first; overrides anywhere may come earlier. Windows start
+	// small so that a SECONDLY rule does not run into MaxInstances.
 	start := x.place(x.dt)
-	for years := 1; years <= 2*searchYears; years *= 4 {
-		occ, err := t.Expand(Range{To: start.AddDate(years, 0, 0)}, floating)
+	var firstEnd time.Time
+	for _, step := range boundsSteps {
+		occ, err := t.Expand(Range{To: start.Add(step)}, floating)
 		if err != nil && !errors.Is(err, ErrTooManyInstances) {
 			return first, last, false, err
 		}
 		if len(occ) > 0 {
-			first = occ[0].Start
+			first, firstEnd = occ[0].Start, occ[0].End
 			break
 		}
 	}
-	end := first
 	for _, p := range x.overs {
 		if !p.Cancelled && (first.IsZero() || p.start.Before(first)) {
 			first = p.start
@@ -1040,25 +1047,29 @@ func (t *Timing) Bounds(floating *time.Location) (first, last time.Time, open bo
 		}
 		return first, time.Time{}, true, nil
 	}
-	last = end
+	last = firstEnd
 	if x.rule.count > 0 {
 		occ, err := t.Expand(Range{From: first}, floating)
 		consider(occ)
 		return first, last, false, err
 	}
-	// UNTIL: look back from it in growing windows.
+	// UNTIL: look back from it in growing windows; the last one is all.
 	u := x.rule.until
 	if x.rule.untilKind != untilUTC {
 		u = x.place(u)
 	}
-	for years := 1; ; years *= 4 {
-		from := u.AddDate(-years, 0, 0)
+	u = u.Add(24 * time.Hour) // past a DATE UNTIL's day and any offset
+	for i, step := range boundsSteps {
+		from := u.Add(-step)
+		if i == len(boundsSteps)-1 || from.Before(start) {
+			from = time.Time{}
+		}
 		occ, err := t.Expand(Range{From: from}, floating)
 		if err != nil {
 			return first, last, false, err
 		}
 		consider(occ)
-		if len(occ) > 0 || from.Before(start) || years > 2*searchYears {
+		if len(occ) > 0 || from.IsZero() {
 			break
 		}
 	}

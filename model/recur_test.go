@@ -603,6 +603,9 @@ func TestBounds(t *testing.T) {
 		{"override moved earlier and later", Timing{Start: at(2025, 6, 2, 10), TZID: "Europe/Berlin", Duration: time.Hour, HasEnd: true, RRule: "FREQ=DAILY;COUNT=3",
 			Overrides: []Override{{RecurrenceID: at(2025, 6, 3, 10), Start: at(2025, 5, 1, 10), Duration: time.Hour}, {RecurrenceID: at(2025, 6, 4, 10), Start: at(2025, 7, 1, 10), Duration: time.Hour}}},
 			at(2025, 5, 1, 10), at(2025, 7, 1, 11), false},
+		{"secondly until", Timing{Start: at(2025, 6, 2, 10), TZID: "Europe/Berlin", Duration: time.Second, HasEnd: true, RRule: "FREQ=SECONDLY;UNTIL=20250602T090000Z"}, at(2025, 6, 2, 10), at(2025, 6, 2, 11).Add(time.Second), false},
+		{"minutely open", Timing{Start: at(2025, 6, 2, 10), TZID: "Europe/Berlin", HasEnd: true, RRule: "FREQ=MINUTELY;INTERVAL=5"}, at(2025, 6, 2, 10), time.Time{}, true},
+		{"date until, all-day", Timing{Start: time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC), AllDay: true, Days: 1, HasEnd: true, RRule: "FREQ=WEEKLY;UNTIL=20250616"}, time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 17, 0, 0, 0, 0, time.UTC), false},
 		{"rdate after the rule", Timing{Start: at(2025, 6, 2, 10), TZID: "Europe/Berlin", Duration: time.Hour, HasEnd: true, RRule: "FREQ=DAILY;UNTIL=20250603T235959Z", RDates: []Period{{Start: at(2025, 8, 1, 10), Duration: 2 * time.Hour}}}, at(2025, 6, 2, 10), at(2025, 8, 1, 12), false},
 	}
 	for _, tt := range tests {
