@@ -212,3 +212,41 @@ func TestFold(t *testing.T) {
 		t.Errorf("summary changed by folding")
 	}
 }
+
+func TestVTimezone(t *testing.T) {
+	ref := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	for _, name := range []string{"Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "W. Europe Standard Time"} {
+		z := VTimezone(name, ref)
+		if z == nil {
+			t.Fatalf("%s: nil", name)
+		}
+		in := head + string(z) + "BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=" + name + ":20260315T120000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+		cals, err := parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zs, err := newZones(cals[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The generated rules must match the zone itself.
+		iana := knownName(name)
+		got, err := matchVTimezone("no city here", zs.defs[name], 2026)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, z)
+		}
+		want, _ := time.LoadLocation(iana)
+		for m := 1; m <= 12; m++ {
+			at := time.Date(2026, time.Month(m), 10, 12, 0, 0, 0, time.UTC)
+			_, o1 := at.In(want).Zone()
+			gl, _ := time.LoadLocation(got)
+			_, o2 := at.In(gl).Zone()
+			if o1 != o2 {
+				t.Errorf("%s: generated VTIMEZONE matched %s, offsets differ in month %d\n%s", name, got, m, z)
+			}
+		}
+	}
+	if VTimezone("Mars/Olympus", ref) != nil || VTimezone("UTC", ref) != nil {
+		t.Errorf("unknown or UTC zone gave a VTIMEZONE")
+	}
+}

@@ -73,3 +73,19 @@ func Encode(w io.Writer, objs []model.Object, calName string) error {
 	}
 	return nil
 }
+
+// VTimezone returns a VTIMEZONE component (folded, CRLF lines) for a time
+// zone name Decode would resolve (IANA, Windows, prefixed), with the yearly
+// rules in force in the year of ref; nil when the name is unknown or UTC.
+func VTimezone(tzid string, ref time.Time) []byte {
+	name := knownName(tzid)
+	loc := loadIANA(name)
+	if loc == nil || loc == time.UTC {
+		return nil
+	}
+	c := genVTimezone(name, loc, ref)
+	c.props[0].value = tzid
+	var w writer
+	w.component(c)
+	return w.buf
+}

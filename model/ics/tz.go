@@ -100,6 +100,11 @@ func newZones(cal *component) (*zones, error) {
 		if len(c.children) == 0 {
 			return nil, errorf(c.line, "VTIMEZONE", "%q has no STANDARD or DAYLIGHT part", id.value)
 		}
+		for _, n := range []string{"LAST-MODIFIED", "TZURL"} {
+			if c.count(n) > 1 {
+				return nil, errorf(c.get(n).line, n, "appears more than once in VTIMEZONE %q", id.value)
+			}
+		}
 		for _, o := range c.children {
 			if o.name != "STANDARD" && o.name != "DAYLIGHT" {
 				return nil, errorf(o.line, "VTIMEZONE", "%s is not allowed inside VTIMEZONE", o.name)
