@@ -350,16 +350,7 @@ func (m *Model) gotCalendars(msg calendarsMsg) tea.Cmd {
 		}
 	}
 	if !known {
-		m.focusCal = 0
-		for _, c := range m.cals {
-			if c.Kind == "" || c.Kind == model.CalendarEvents {
-				m.focusCal = c.ID
-				break
-			}
-		}
-		if m.focusCal == 0 && len(m.cals) > 0 {
-			m.focusCal = m.cals[0].ID
-		}
+		m.focusCal = defaultCalendar(m.cals)
 	}
 	m.loaded = model.Range{} // calendars may have changed: reload
 	return tea.Batch(m.ensureWindow(), m.screens[m.cur].Activate(m))
@@ -773,4 +764,29 @@ func fitBlock(s string, w, h int) string {
 		lines = append(lines, "")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// defaultCalendar picks where new events go until the user chooses (c,
+// enter): an events calendar, preferably one whose name says it is the
+// everyday one, else the first.
+func defaultCalendar(cals []model.Calendar) int64 {
+	best, rank := int64(0), 99
+	for _, c := range cals {
+		if c.Kind != "" && c.Kind != model.CalendarEvents {
+			continue
+		}
+		r := 10
+		for i, n := range []string{"default", "personal", "calendar", "work", "home"} {
+			if strings.EqualFold(c.Name, n) {
+				r = i
+			}
+		}
+		if r < rank {
+			best, rank = c.ID, r
+		}
+	}
+	if best == 0 && len(cals) > 0 {
+		best = cals[0].ID
+	}
+	return best
 }

@@ -279,7 +279,7 @@ func (m *Model) whenText(in model.Instance, ev model.Event) string {
 	switch {
 	case ev.Floating:
 		out += " (floating)"
-	case ev.TZID != "" && ev.TZID != m.loc.String():
+	case ev.TZID != "" && ev.TZID != m.loc.String() && !isUTC(ev.TZID):
 		out += " (" + ev.TZID + " " + in.Start.In(ev.Start.Location()).Format("15:04") + ")"
 	}
 	return out
@@ -332,4 +332,12 @@ func yesNo(b bool) string {
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+func isUTC(tzid string) bool {
+	switch tzid {
+	case "UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z", "Etc/Zulu", "Zulu":
+		return true
+	}
+	return false
 }

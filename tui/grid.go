@@ -91,30 +91,38 @@ func (g gridScreen) Update(m *Model, msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// gridScroll moves the first visible half-hour row so the selected
-// instance is on screen, starting at 08:00 (or the hour before now today).
+// gridScroll keeps the first visible half-hour row where gridTopFor puts
+// it, so scrolling moves as little as possible from one key to the next.
 func (m *Model) gridScroll(g gridScreen) {
 	avail := m.bodyHeight() - 1 - g.stripRows(m)
 	if avail < 1 {
 		return
 	}
+	m.gridTop = m.gridTopFor(avail)
+	m.gridSet = true
+}
+
+// gridTopFor is the first visible half-hour row for avail rows: the last
+// one kept (08:00, or the hour before now, on a fresh view), moved as
+// little as needed to show the selected instance.
+func (m *Model) gridTopFor(avail int) int {
+	top := m.gridTop
 	if !m.gridSet {
-		m.gridTop = 16
+		top = 16
 		if m.dayNum(m.now) == m.dayNum(m.day) {
-			m.gridTop = max(0, m.now.Hour()*2-2)
+			top = max(0, m.now.Hour()*2-2)
 		}
-		m.gridSet = true
 	}
-	if in, ok := m.selected(); ok && !in.AllDay {
+	if in, ok := m.selected(); ok && !m.inStrip(in, m.dayNum(m.day)) {
 		r0, r1 := m.rowsOf(in, m.dayNum(m.day))
-		if r0 < m.gridTop {
-			m.gridTop = r0
+		if r0 < top {
+			top = r0
 		}
-		if r1 > m.gridTop+avail {
-			m.gridTop = min(r0, r1-avail)
+		if r1 > top+avail {
+			top = min(r0, r1-avail)
 		}
 	}
-	m.gridTop = max(0, min(m.gridTop, rowsPerDay-avail))
+	return max(0, min(top, rowsPerDay-avail))
 }
 
 // rowsOf returns the half-hour rows [r0, r1) an instance covers on day d.
@@ -284,11 +292,7 @@ func (g gridScreen) View(m *Model, w, h int) string {
 
 	// Time rows.
 	avail := h - 1 - strip
-	top := m.gridTop
-	if !m.gridSet {
-		top = 16
-	}
-	top = max(0, min(top, rowsPerDay-avail))
+	top := m.gridTopFor(avail)
 	nowRow := -1
 	if today >= fd && today < fd+g.days {
 		nowRow = (m.now.Hour()*60 + m.now.Minute()) / 30
@@ -363,6 +367,7 @@ func (m *Model) gridCell(ps []placed, d, r, colW int, now bool) string {
 		sep = m.sty.grid.Render(sep)
 	}
 	b.WriteString(sep)
+	x := 0
 	fill := func(n int) {
 		if n <= 0 {
 			return
@@ -371,13 +376,12 @@ func (m *Model) gridCell(ps []placed, d, r, colW int, now bool) string {
 			b.WriteString(m.sty.nowLine.Render(strings.Repeat("─", n)))
 			return
 		}
-		if r%2 == 0 {
+		if r%2 == 0 && x == 0 { // a dot marks the hour at the column's left edge
 			b.WriteString(m.sty.grid.Render(strings.Repeat("·", 1) + strings.Repeat(" ", n-1)))
 			return
 		}
 		b.WriteString(strings.Repeat(" ", n))
 	}
-	x := 0
 	sort.Slice(segs, func(a, c int) bool { return segs[a].x < segs[c].x })
 	for _, s := range segs {
 		if s.x < x {
