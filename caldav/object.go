@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 
 	"rota/model"
@@ -193,6 +194,11 @@ func (q *request) put() {
 	}
 	obj.CalendarID = q.cal.ID
 	obj.Name = q.t.objName
+	if !bytes.Equal(obj.Data, body) && sameContent(obj.Data, body) {
+		// The codec only reordered or refolded lines: keep what the
+		// client sent, byte for byte, so its ETag stays meaningful.
+		obj.Data = body
+	}
 	cond, ok := q.condition()
 	if !ok {
 		return
@@ -292,4 +298,39 @@ func (q *request) delete() {
 	default:
 		writeError(q.w, http.StatusForbidden, elemNeedPrivileges, "principals and calendar homes cannot be deleted")
 	}
+}
+
+// sameContent reports whether two iCalendar texts hold the same content
+// lines, in any order and however folded: then the codec repaired
+// nothing.
+func sameContent(a, b []byte) bool {
+	la, lb := contentLines(a), contentLines(b)
+	if len(la) != len(lb) {
+		return false
+	}
+	slices.Sort(la)
+	slices.Sort(lb)
+	return slices.Equal(la, lb)
+}
+
+// contentLines unfolds iCalendar text into its logical lines.
+func contentLines(data []byte) []string {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	var out []string
+	var cur []byte
+	for _, l := range bytes.Split(data, []byte("\n")) {
+		l = bytes.TrimSuffix(l, []byte("\r"))
+		if len(l) > 0 && (l[0] == ' ' || l[0] == '\t') {
+			cur = append(cur, l[1:]...)
+			continue
+		}
+		if len(cur) > 0 {
+			out = append(out, string(cur))
+		}
+		cur = append(cur[:0:0], l...)
+	}
+	if len(cur) > 0 {
+		out = append(out, string(cur))
+	}
+	return out
 }
