@@ -717,3 +717,131 @@ func FuzzExpandRRule(f *testing.F) {
 		_ = DescribeRecurrence(rule, tm.Start)
 	})
 }
+
+// TestExpandWindowConsistency checks the shortcuts (DTSTART moved forward
+// to the window, calendar shift near 9999) against an expansion from
+// DTSTART: a window must see exactly the instances of the whole series
+// that overlap it.
+func TestExpandWindowConsistency(t *testing.T) {
+	berlin := recurZone(t, "Europe/Berlin")
+	start := time.Date(2019, 3, 29, 2, 30, 0, 0, berlin) // a Friday, two days before a DST gap
+	rules := []string{
+		"FREQ=DAILY",
+		"FREQ=DAILY;INTERVAL=3;BYDAY=MO,FR",
+		"FREQ=WEEKLY;INTERVAL=3;WKST=SU;BYDAY=SU,TU",
+		"FREQ=WEEKLY;INTERVAL=2;COUNT=200",
+		"FREQ=DAILY;COUNT=1500",
+		"FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=31",
+		"FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+		"FREQ=MONTHLY;INTERVAL=7;BYDAY=-1SU",
+		"FREQ=YEARLY;BYWEEKNO=1,13,53;BYDAY=MO,SU",
+		"FREQ=YEARLY;INTERVAL=2;BYMONTH=2;BYMONTHDAY=29",
+		"FREQ=YEARLY;BYYEARDAY=-1,88,89,90",
+		"FREQ=HOURLY;INTERVAL=5",
+		"FREQ=HOURLY;INTERVAL=7;BYDAY=SA,SU;BYHOUR=1,2,3,4,5,6,7,8",
+		"FREQ=MINUTELY;INTERVAL=90;BYDAY=SU",
+		"FREQ=MINUTELY;INTERVAL=97;BYMONTH=3,10",
+		"FREQ=DAILY;BYHOUR=2,3;BYMINUTE=0,30",
+	}
+	windows := []Range{
+		{From: time.Date(2023, 3, 24, 0, 0, 0, 0, berlin), To: time.Date(2023, 4, 3, 0, 0, 0, 0, berlin)},
+		{From: time.Date(2024, 10, 26, 12, 0, 0, 0, berlin), To: time.Date(2024, 10, 28, 0, 0, 0, 0, berlin)},
+		{From: time.Date(2024, 2, 26, 0, 0, 0, 0, berlin), To: time.Date(2024, 3, 4, 0, 0, 0, 0, berlin)},
+		{From: time.Date(2024, 12, 28, 0, 0, 0, 0, berlin), To: time.Date(2025, 1, 8, 0, 0, 0, 0, berlin)},
+	}
+	seen := 0
+	defer func() {
+		if seen < 500 {
+			t.Errorf("only %d instances in the windows: the test proves little", seen)
+		}
+	}()
+	for _, rule := range rules {
+		tm := Timing{Start: start, TZID: "Europe/Berlin", Duration: 2 * time.Hour, HasEnd: true, RRule: rule}
+		for _, w := range windows {
+			all, err := tm.Expand(Range{To: w.To}, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", rule, err)
+			}
+			var want []string
+			for _, o := range all {
+				if w.Overlaps(o.Start, o.End) {
+					want = append(want, o.Start.Format(time.RFC3339))
+				}
+			}
+			got, err := tm.Expand(w, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", rule, err)
+			}
+			var gotS []string
+			for _, o := range got {
+				gotS = append(gotS, o.Start.Format(time.RFC3339))
+			}
+			seen += len(want)
+			if diff := cmp.Diff(want, gotS); diff != "" {
+				t.Errorf("%s in %v (-whole series +window):\n%s", rule, w.From, diff)
+			}
+		}
+	}
+}
+
+func TestExpandOverridesFloatingAllDayAndOrphans(t *testing.T) {
+	tokyo := recurZone(t, "Asia/Tokyo")
+	wall := func(d, h int) time.Time { return time.Date(2025, 6, d, h, 0, 0, 0, time.UTC) }
+	win := Range{From: time.Date(2025, 6, 1, 0, 0, 0, 0, tokyo), To: time.Date(2025, 6, 8, 0, 0, 0, 0, tokyo)}
+
+	// Floating daily 09:00 with a floating RECURRENCE-ID moved to 15:00.
+	fl := Timing{Start: wall(2, 9), Floating: true, Duration: time.Hour, HasEnd: true, RRule: "FREQ=DAILY;COUNT=3",
+		Overrides: []Override{{RecurrenceID: wall(3, 9), Start: wall(3, 15), Floating: true, Duration: time.Hour}}}
+	occ, err := fl.Expand(win, tokyo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"2025-06-02 09:00", "2025-06-03 15:00", "2025-06-04 09:00"}, recurStarts(occ, tokyo)); diff != "" {
+		t.Errorf("floating override (-want +got):\n%s", diff)
+	}
+	if !occ[1].Overridden || !occ[1].RecurrenceID.Equal(time.Date(2025, 6, 3, 9, 0, 0, 0, tokyo)) {
+		t.Errorf("floating override: %+v", occ[1])
+	}
+
+	// All-day weekly with a DATE RECURRENCE-ID moved a day later and one
+	// cancelled.
+	ad := Timing{Start: wall(2, 0), AllDay: true, Days: 1, HasEnd: true, RRule: "FREQ=DAILY;COUNT=4",
+		Overrides: []Override{
+			{RecurrenceID: wall(3, 0), Start: wall(6, 0), AllDay: true, Days: 2},
+			{RecurrenceID: wall(4, 0), Start: wall(4, 0), AllDay: true, Days: 1, Cancelled: true},
+		}}
+	occ, err = ad.Expand(win, tokyo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"2025-06-02 00:00", "2025-06-05 00:00", "2025-06-06 00:00"}, recurStarts(occ, tokyo)); diff != "" {
+		t.Errorf("all-day overrides (-want +got):\n%s", diff)
+	}
+	if got := occ[2].End.Sub(occ[2].Start); got != 48*time.Hour {
+		t.Errorf("moved all-day lasts %v, want 48h", got)
+	}
+
+	// RANGE=THISANDFUTURE cancelled: the series stops there.
+	taf := Timing{Start: wall(2, 9), Floating: true, Duration: time.Hour, HasEnd: true, RRule: "FREQ=DAILY",
+		Overrides: []Override{{RecurrenceID: wall(4, 9), ThisAndFuture: true, Cancelled: true}}}
+	occ, err = taf.Expand(win, tokyo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"2025-06-02 09:00", "2025-06-03 09:00"}, recurStarts(occ, tokyo)); diff != "" {
+		t.Errorf("cancelled this-and-future (-want +got):\n%s", diff)
+	}
+
+	// No master: an invitation to single instances of someone's series.
+	orphan := Timing{Overrides: []Override{
+		{RecurrenceID: wall(5, 1).In(tokyo), Start: time.Date(2025, 6, 5, 10, 0, 0, 0, tokyo), TZID: "Asia/Tokyo", Duration: time.Hour},
+		{RecurrenceID: wall(6, 1), Start: wall(6, 1), Duration: time.Hour, Cancelled: true},
+	}}
+	occ, err = orphan.Expand(win, tokyo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"2025-06-05 10:00"}, recurStarts(occ, tokyo)); diff != "" {
+		t.Errorf("orphan instances (-want +got):\n%s", diff)
+	}
+}

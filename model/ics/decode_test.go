@@ -250,3 +250,21 @@ func TestVTimezone(t *testing.T) {
 		t.Errorf("unknown or UTC zone gave a VTIMEZONE")
 	}
 }
+
+func TestVTimezoneHistoricRules(t *testing.T) {
+	zone := "BEGIN:VTIMEZONE\r\nTZID:US Eastern\r\n" +
+		"BEGIN:DAYLIGHT\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nDTSTART:19870405T020000\r\nRRULE:FREQ=YEARLY;UNTIL=20060402T070000Z;BYMONTH=4;BYDAY=1SU\r\nEND:DAYLIGHT\r\n" +
+		"BEGIN:DAYLIGHT\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nDTSTART:20070311T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\nEND:DAYLIGHT\r\n" +
+		"BEGIN:STANDARD\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nDTSTART:19671029T020000\r\nRRULE:FREQ=YEARLY;UNTIL=20061029T060000Z;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\n" +
+		"BEGIN:STANDARD\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nDTSTART:20071104T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+	for _, when := range []string{"20050315T120000", "20250315T120000", "20251102T120000"} {
+		in := head + zone + "BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=US Eastern:" + when + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+		o, err := DecodeObject([]byte(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Timing.TZID != "America/New_York" {
+			t.Errorf("%s: matched %q, want America/New_York", when, o.Timing.TZID)
+		}
+	}
+}

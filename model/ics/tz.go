@@ -138,7 +138,7 @@ func (z *zones) resolve(tzid string, year int) (string, *time.Location, error) {
 			return "", nil, fmt.Errorf("unknown time zone %q and no VTIMEZONE defines it", tzid)
 		}
 		var err error
-		name, err = matchVTimezone(tzid, def, year)
+		name, err = safeMatch(tzid, def, year)
 		if err != nil {
 			return "", nil, err
 		}
@@ -201,7 +201,6 @@ func vtzOffsets(def *component, year int) (onsets []onset, before int, std int, 
 			std, stdSet, stdWall = to, true, wall
 		}
 		walls := []time.Time{wall}
-		var prev time.Time
 		if r := o.get("RRULE"); r != nil {
 			opt, e := rrule.StrToROption(r.value)
 			if e != nil || opt.Freq != rrule.YEARLY && opt.Freq != rrule.MONTHLY {
@@ -210,6 +209,11 @@ func vtzOffsets(def *component, year int) (onsets []onset, before int, std int, 
 				goto rdates
 			}
 			opt.Dtstart = wall
+			if opt.Count == 0 && opt.Interval <= 1 && wall.Year() < year-2 && (opt.Until.IsZero() || opt.Until.Year() >= year-2) {
+				// Start the rule near the window so its cost is a few
+				// years whatever DTSTART says (16010325 is common).
+				opt.Dtstart = time.Date(year-2, wall.Month(), 1, wall.Hour(), wall.Minute(), wall.Second(), 0, time.UTC)
+			}
 			if !opt.Until.IsZero() {
 				u := opt.Until
 				opt.Until = time.Date(u.Year(), u.Month(), u.Day(), u.Hour(), u.Minute(), u.Second(), 0, time.UTC)
@@ -218,8 +222,7 @@ func vtzOffsets(def *component, year int) (onsets []onset, before int, std int, 
 			if e != nil {
 				goto rdates
 			}
-			walls = rule.Between(lo.AddDate(0, 0, -1), hi, true)
-			prev = rule.Before(lo.AddDate(0, 0, -1), false)
+			walls = rule.Between(opt.Dtstart, hi, true)
 		}
 	rdates:
 		for _, rp := range o.props {
@@ -242,12 +245,6 @@ func vtzOffsets(def *component, year int) (onsets []onset, before int, std int, 
 			}
 			if at.Before(hi) {
 				onsets = append(onsets, onset{at, to})
-			}
-		}
-		if !prev.IsZero() {
-			at := prev.Add(-time.Duration(from) * time.Second)
-			if last == nil || at.After(last.at) {
-				last = &onset{at, to}
 			}
 		}
 		if last == nil && len(onsets) == 0 {
@@ -324,6 +321,17 @@ var preferredZones = []string{"America/New_York", "America/Chicago", "America/De
 	"Europe/Helsinki", "Europe/Istanbul", "Europe/Moscow", "Africa/Johannesburg", "Africa/Cairo", "Africa/Lagos",
 	"Asia/Dubai", "Asia/Kolkata", "Asia/Calcutta", "Asia/Shanghai", "Asia/Singapore", "Asia/Tokyo", "Asia/Seoul",
 	"Australia/Perth", "Australia/Brisbane", "Australia/Adelaide", "Australia/Sydney", "Pacific/Auckland"}
+
+// safeMatch is matchVTimezone that turns a panic of the rule engine on a
+// hostile VTIMEZONE into an error.
+func safeMatch(tzid string, def *component, year int) (name string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			name, err = "", fmt.Errorf("time zone %q: its VTIMEZONE rules cannot be read", tzid)
+		}
+	}()
+	return matchVTimezone(tzid, def, year)
+}
 
 // matchVTimezone finds the IANA zone that behaves as def in year.
 func matchVTimezone(tzid string, def *component, year int) (string, error) {
