@@ -65,6 +65,7 @@ func cmdTUI(e *env, args []string) error {
 		WeekStartSet: true,
 		Owner:        e.user,
 		Context:      ctx,
+		Screens:      []tui.Screen{tui.NewTimesheet(e.store, e.user, e.user)},
 	})
 	opts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if f, ok := e.stdin.(*os.File); ok {
