@@ -420,6 +420,23 @@ func (r *recurRule) reachable(start time.Time) bool {
 	return false
 }
 
+// noMonthDay reports the common impossible rule at once: no BYMONTHDAY
+// exists in any BYMONTH (BYMONTH=2;BYMONTHDAY=30).
+func (r *recurRule) noMonthDay() bool {
+	if len(r.byMonth) == 0 || len(r.byMonthDay) == 0 {
+		return false
+	}
+	longest := []int{0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+	for _, m := range r.byMonth {
+		for _, d := range r.byMonthDay {
+			if d <= longest[m] && -d <= longest[m] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func hasInt(list []int, v int) bool {
 	for _, x := range list {
 		if x == v {
@@ -475,7 +492,7 @@ var errBudget = errors.New("budget")
 // DTSTART) and calls fn with each generated wall reading before hi (zero:
 // no bound) until fn returns false. budget counts generated readings.
 func (r *recurRule) walk(start, hi time.Time, budget *int, fn func(w time.Time) bool) error {
-	if !r.reachable(start) {
+	if !r.reachable(start) || r.noMonthDay() {
 		return nil
 	}
 	shift := 0

@@ -501,6 +501,9 @@ func TestExpandBounded(t *testing.T) {
 		{"impossible date, SECONDLY", "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30", week, 0, false},
 		{"impossible date, MINUTELY, open window", "FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30", Range{}, 1, false},
 		{"impossible date, DAILY, open window", "FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31", Range{}, 1, false},
+		{"impossible year day, SECONDLY", "FREQ=SECONDLY;BYYEARDAY=1;BYMONTH=2", week, 0, false},
+		{"impossible year day, HOURLY, open window", "FREQ=HOURLY;BYYEARDAY=1;BYMONTH=2", Range{}, 1, false},
+		{"impossible year day, SECONDLY, window of centuries", "FREQ=SECONDLY;BYYEARDAY=-1;BYMONTH=6", Range{From: recurUTC(2025, 1, 1, 0, 0), To: recurUTC(4025, 1, 1, 0, 0)}, 0, false},
 		{"impossible date, YEARLY", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", week, 0, false},
 		{"unreachable BYHOUR on an even grid", "FREQ=HOURLY;INTERVAL=2;BYHOUR=1,3", week, 0, false},
 		{"unreachable BYMINUTE", "FREQ=MINUTELY;INTERVAL=30;BYMINUTE=15", Range{}, 1, false},
@@ -665,6 +668,11 @@ func BenchmarkExpandMinutelySince2000(b *testing.B) {
 
 func BenchmarkExpandImpossibleSecondly(b *testing.B) {
 	benchExpand(b, recurUTC(1970, 1, 1, 0, 0), "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30")
+}
+
+// An impossible rule that only the bounded walk (calendar shift) stops.
+func BenchmarkExpandImpossibleYearDaySecondly(b *testing.B) {
+	benchExpand(b, recurUTC(1970, 1, 1, 0, 0), "FREQ=SECONDLY;BYYEARDAY=1;BYMONTH=2")
 }
 
 func BenchmarkExpandDailyCountSince2000(b *testing.B) {
