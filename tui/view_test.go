@@ -11,7 +11,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+// updating reports -update, the flag the golden package (imported with
+// teatest) registers: go test ./tui -run TestGolden -update.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 func TestKeyMsgNames(t *testing.T) {
 	for _, k := range []string{"enter", "esc", "tab", "space", "up", "down", "left", "right", "pgup", "pgdown",
@@ -35,7 +40,7 @@ func screen(m *Model) string {
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name+".golden")
-	if *update {
+	if updating() {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
