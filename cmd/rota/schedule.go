@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"rota/model"
+	"rota/model/ics"
 	"rota/planner"
 )
 
@@ -44,6 +45,8 @@ func cmdSchedule(e *env, args []string) error {
 		return scheduleResource(e, args)
 	case "availability":
 		return scheduleAvailability(e, args)
+	case "conflicts":
+		return scheduleConflicts(e, args)
 	}
 	return usagef("rota schedule: unknown subcommand %q (see rota schedule help)", sub)
 }
@@ -61,6 +64,7 @@ const scheduleUsage = `usage: rota schedule SUBCOMMAND ...
   availability set --name N (--person P | --calendar C) --tz ZONE --rule mon=09:00-12:00,13:00-17:00 ...
                [--date 2026-12-24=10:00-12:00] [--date 2026-12-25=] [--absence 2026-12-28..2026-12-31:approved]
   availability list
+  conflicts [--from DATE] [--to DATE]    people booked twice, resources over-used (lead and lag included)
 
 SPEC is one weekday series: "mon,14:00,1h,PERSON[,cap=4][,break=10m][,label=L]...[,resource=R]..."
 BODY.json is shaped like Altegio's create-schedule request body (see planner/testdata/seed_schedule.json).
@@ -730,8 +734,12 @@ func scheduleAvailability(e *env, args []string) error {
 	return nil
 }
 
-// cmdSlots runs `rota slots`: free slots of a calendar or person.
+// cmdSlots runs `rota slots`: free slots of a calendar or person, or
+// `rota slots book` to book one.
 func cmdSlots(e *env, args []string) error {
+	if len(args) > 0 && args[0] == "book" {
+		return slotsBook(e, args[1:])
+	}
 	fs := e.newFlags("slots", "--calendar C | --person P --from DATE --to DATE [--duration 30m] ... [--json]")
 	calName := fs.String("calendar", "", "`CALENDAR` whose slots (its events take seats)")
 	person := fs.String("person", "", "`PERSON` whose slots (every event holding them blocks)")
@@ -850,4 +858,99 @@ func mergeSettings(saved, flags model.SlotSettings, set map[string]bool) model.S
 		out.PerDay = flags.PerDay
 	}
 	return out
+}
+
+func scheduleConflicts(e *env, args []string) error {
+	fs := e.newFlags("schedule conflicts", "[--from DATE] [--to DATE]")
+	from := fs.String("from", "today", "first `DATE`")
+	to := fs.String("to", "", "`DATE` after the last (default from + 31 days)")
+	if _, err := e.parse(fs, args); err != nil {
+		return err
+	}
+	start, err := parseDate(*from, e.now(), e.loc)
+	if err != nil {
+		return usagef("--from: %v", err)
+	}
+	end := start.AddDate(0, 0, 31)
+	if *to != "" {
+		if end, err = parseDate(*to, e.now(), e.loc); err != nil {
+			return usagef("--to: %v", err)
+		}
+	}
+	cs, err := planner.Conflicts(e.ctx, e.store, model.Range{From: start, To: end}, e.loc)
+	if err != nil {
+		return err
+	}
+	if len(cs) == 0 {
+		fmt.Fprintln(e.stdout, "no conflicts")
+		return nil
+	}
+	for _, c := range cs {
+		fmt.Fprintf(e.stdout, "%s %s: %s (%s)\n", c.From.In(e.loc).Format("2006-01-02 15:04"), c.UID, c.Error(), c.Kind)
+	}
+	return nil
+}
+
+// slotsBook books one appointment after a conflict check: refused with the
+// conflicts listed unless --override, which books it marked as a conflict
+// (X-ROTA-CONFLICT).
+func slotsBook(e *env, args []string) error {
+	fs := e.newFlags("slots book", "--calendar C [--person P] --at TIME [--duration D] --title T [--resource R]... [--override]")
+	calName := fs.String("calendar", "", "`CALENDAR` to book into")
+	person := fs.String("person", "", "`PERSON` the appointment is with")
+	atFlag := fs.String("at", "", "start `TIME`: RFC 3339 or \"YYYY-MM-DD HH:MM\" in --tz")
+	dur := fs.Duration("duration", 30*time.Minute, "length")
+	title := fs.String("title", "", "`TITLE`")
+	lead := fs.Duration("lead", 0, "lead time blocked before")
+	lag := fs.Duration("lag", 0, "lag time blocked after")
+	override := fs.Bool("override", false, "book despite conflicts (recorded on the event)")
+	var res listFlag
+	fs.Var(&res, "resource", "`RESOURCE` it books (repeat)")
+	if _, err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if *calName == "" || *atFlag == "" || *title == "" {
+		return usagef("rota slots book: give --calendar, --at and --title")
+	}
+	start, err := time.Parse(time.RFC3339, *atFlag)
+	if err != nil {
+		if start, err = time.ParseInLocation("2006-01-02 15:04", *atFlag, e.loc); err != nil {
+			return usagef("--at %q: use RFC 3339 or \"YYYY-MM-DD HH:MM\"", *atFlag)
+		}
+	}
+	cal, err := e.store.Calendar(e.ctx, e.user, *calName)
+	if err != nil {
+		return err
+	}
+	ev := model.Event{UID: "", Kind: model.KindAppointment, Component: "VEVENT", Title: *title, Start: start, End: start.Add(*dur),
+		Status: model.StatusConfirmed, Person: *person, Resources: res, LeadTime: *lead, LagTime: *lag}
+	if z := e.loc.String(); z != "UTC" && z != "Local" {
+		ev.TZID = z
+	}
+	cs, err := planner.Check(e.ctx, e.store, &ev, ev.Start, ev.End, e.loc)
+	if err != nil {
+		return err
+	}
+	if len(cs) > 0 && !*override {
+		var msgs []string
+		for _, c := range cs {
+			msgs = append(msgs, c.Error())
+		}
+		return fmt.Errorf("rota slots book: not booked, it conflicts: %s (use --override to book anyway): %w", strings.Join(msgs, "; "), model.ErrConflict)
+	}
+	ev.Conflict = len(cs) > 0
+	o, err := ics.New(ev)
+	if err != nil {
+		return err
+	}
+	o.CalendarID, o.Name = cal.ID, ics.ObjectName(o.UID)
+	if _, err := e.store.PutObject(e.ctx, &o, model.Condition{IfNoneMatch: true}); err != nil {
+		return err
+	}
+	note := ""
+	if ev.Conflict {
+		note = fmt.Sprintf(" despite %d conflicts (marked)", len(cs))
+	}
+	fmt.Fprintf(e.stdout, "booked %q %s in %s%s\n", ev.Title, start.In(e.loc).Format("Mon 2 Jan 2006 15:04"), cal.Name, note)
+	return nil
 }

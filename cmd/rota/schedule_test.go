@@ -126,3 +126,35 @@ func TestScheduleDaySpec(t *testing.T) {
 		}
 	}
 }
+
+func TestSlotsBookRefusesConflicts(t *testing.T) {
+	store := newStore(t)
+	rota(t, store, "calendars", "add", "work").must(t)
+	rota(t, store, "schedule", "resource", "add", "room1", "--kind", "room", "--capacity", "4").must(t)
+	out := rota(t, store, "slots", "book", "--calendar", "work", "--person", "john", "--at", "2026-03-05 10:00", "--duration", "1h",
+		"--title", "Review", "--resource", "room1", "--lag", "15m").must(t).stdout
+	if !strings.Contains(out, `booked "Review" Thu 5 Mar 2026 10:00 in work`) {
+		t.Fatalf("first booking: %q", out)
+	}
+	// 11:00 for john is inside the first one's 15-minute lag.
+	r := rota(t, store, "slots", "book", "--calendar", "work", "--person", "john", "--at", "2026-03-05 11:00", "--title", "Call")
+	if !errors.Is(r.err, model.ErrConflict) || !strings.Contains(r.err.Error(), "john is booked") || !strings.Contains(r.err.Error(), "--override") {
+		t.Fatalf("conflicting booking: %v", r.err)
+	}
+	// Mary takes room1 at 10:30: the room is held.
+	r = rota(t, store, "slots", "book", "--calendar", "work", "--person", "mary", "--at", "2026-03-05 10:30", "--title", "Other", "--resource", "room1")
+	if !errors.Is(r.err, model.ErrConflict) || !strings.Contains(r.err.Error(), "resource room1") {
+		t.Fatalf("room clash: %v", r.err)
+	}
+	out = rota(t, store, "slots", "book", "--calendar", "work", "--person", "john", "--at", "2026-03-05 11:00", "--title", "Call", "--override").must(t).stdout
+	if !strings.Contains(out, "despite 1 conflicts (marked)") {
+		t.Fatalf("override: %q", out)
+	}
+	out = rota(t, store, "schedule", "conflicts", "--from", "2026-03-05", "--to", "2026-03-06").must(t).stdout
+	if strings.Count(out, "\n") != 1 || !strings.Contains(out, "john is booked") {
+		t.Fatalf("conflicts: %q", out)
+	}
+	if out := rota(t, store, "export", "--calendar", "work").must(t).stdout; !strings.Contains(out, "X-ROTA-CONFLICT") {
+		t.Fatalf("conflict not recorded on the event:\n%s", out)
+	}
+}
