@@ -17,7 +17,16 @@
 //     19700101T000000Z, so decoding the same text twice gives the same bytes;
 //   - a component with both DTEND (DUE) and DURATION loses DURATION;
 //   - METHOD and calendar-level X- properties are not kept per object (RFC
-//     4791 section 4.1 forbids METHOD in stored objects).
+//     4791 section 4.1 forbids METHOD in stored objects); PRODID, VERSION
+//     and CALSCALE are;
+//   - bare VEVENT/VTODO/VJOURNAL components with no VCALENDAR around them
+//     are read as if they had one.
+//
+// TZIDs become IANA names (Timing.TZID, Event.TZID) as described in tz.go:
+// IANA, Windows names (CLDR), prefixed names (/mozilla.org/...), a custom
+// VTIMEZONE matched to the IANA zone with the same offsets and transitions,
+// or Etc/GMT±N. Data keeps the TZID text and VTIMEZONE as the client wrote
+// them; Apply reuses that text when the zone is unchanged.
 //
 // Refusals (an *Error naming the line and property): a component without
 // UID or DTSTART (VEVENT), an unparsable date, time, duration or RRULE, an
