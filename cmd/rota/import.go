@@ -166,18 +166,18 @@ func (r importResult) String() string {
 }
 
 // countInstances counts the instances of a finite object, or says it has
-// no end. Expansion is capped by the model, so this never runs away.
+// no end: an RRULE with neither COUNT nor UNTIL (RFC 5545 section
+// 3.3.10). One expansion, capped by the model, so it never runs away.
 func countInstances(t *model.Timing, loc *time.Location) (n int, open bool) {
 	if !t.Recurring() {
 		return 1, false
 	}
-	first, last, open, err := t.Bounds(loc)
-	if err != nil || open {
-		return 0, open
+	if rule := strings.ToUpper(t.RRule); rule != "" && !strings.Contains(rule, "COUNT=") && !strings.Contains(rule, "UNTIL=") {
+		return 0, true
 	}
-	occ, err := t.Expand(model.Range{From: first, To: last.Add(time.Second)}, loc)
+	occ, err := t.Expand(model.Range{}, loc)
 	if err != nil {
-		return model.MaxInstances, false
+		return 0, false
 	}
 	return len(occ), false
 }

@@ -100,7 +100,7 @@ const weekJSON = `{"calendar":"default","uid":"standup@test.example","recurrence
 func TestImportList(t *testing.T) {
 	s := newStore(t)
 	r := rota(t, s, "import", "testdata/week.ics").must(t)
-	if want := "testdata/week.ics: 5 objects (5 created, 0 updated)"; !strings.HasPrefix(r.stdout, want) {
+	if want := "testdata/week.ics: 5 objects (5 created, 0 updated), 9 instances\n"; r.stdout != want {
 		t.Errorf("summary %q, want it to start with %q", r.stdout, want)
 	}
 	got := rota(t, s, "list", "--from", "2026-03-01", "--to", "2026-03-12", "--json").must(t).stdout
