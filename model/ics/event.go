@@ -175,6 +175,9 @@ func eventFrom(c *component, z *zones) (model.Event, error) {
 				return ev, err
 			}
 			ev.Due = w.t
+			if c.get("DTSTART") == nil { // the task's times are written like DUE
+				ev.AllDay, ev.Floating, ev.TZID = w.kind == kindDate, w.kind == kindFloating, w.tzid
+			}
 		}
 		if p := c.get("DURATION"); p != nil && !ev.Start.IsZero() {
 			d, err := parseDuration(strings.TrimSpace(p.value))

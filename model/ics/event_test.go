@@ -51,6 +51,10 @@ func TestNewEventsRoundTrip(t *testing.T) {
 			Completed: time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC), PercentComplete: 100, Created: clock, Modified: clock,
 		},
 		{
+			UID: "allday-task@rota", Kind: model.KindTask, Component: "VTODO", Title: "Birthday card",
+			Due: time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC), AllDay: true, Created: clock, Modified: clock,
+		},
+		{
 			UID: "floating@rota", Kind: model.KindShift, Component: "VEVENT", Title: "Early shift",
 			Start: time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC), End: time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC), Floating: true,
 			Created: clock, Modified: clock,
