@@ -136,7 +136,28 @@ func updateApprovals(ctx context.Context, tx *sql.Tx, person string, first, last
 		}
 		*out = append(*out, n)
 	}
-	return nil
+	_, err := nextSeq(ctx, tx, 1) // doors watching Head reload
+	return err
+}
+
+// tsExec runs one statement in a write transaction that also moves the
+// change-log head when it changed a row, so doors watching Head (an open
+// TUI) notice approvals, timers, rules and days off changed by another
+// process. It returns the number of rows changed.
+func (s *Store) tsExec(ctx context.Context, query string, args ...any) (int64, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		_, err = nextSeq(ctx, tx, 1)
+		return err
+	})
+	return n, err
 }
 
 var weekdayColumns = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
@@ -169,7 +190,7 @@ func (s *Store) PutWorkdayRule(ctx context.Context, w model.WorkdayRule) error {
 	for i, h := range w.Hours {
 		m[i] = int64(h / time.Minute)
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT OR REPLACE INTO timesheet_workdays (person, `+strings.Join(weekdayColumns[:], ", ")+`)
+	_, err := s.tsExec(ctx, `INSERT OR REPLACE INTO timesheet_workdays (person, `+strings.Join(weekdayColumns[:], ", ")+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, w.Person, m[0], m[1], m[2], m[3], m[4], m[5], m[6])
 	if err != nil {
 		return fmt.Errorf("store: put workday rule of %q: %w", w.Person, err)
@@ -182,7 +203,7 @@ func (s *Store) PutDayOff(ctx context.Context, o model.DayOff) error {
 	if o.Date.IsZero() {
 		return fmt.Errorf("store: put day off: %w", model.Invalid("date", "required"))
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT OR REPLACE INTO timesheet_days_off (person, day, reason, leave, approved) VALUES (?, ?, ?, ?, ?)`,
+	_, err := s.tsExec(ctx, `INSERT OR REPLACE INTO timesheet_days_off (person, day, reason, leave, approved) VALUES (?, ?, ?, ?, ?)`,
 		o.Person, o.Date.String(), o.Reason, o.Leave, o.Approved)
 	if err != nil {
 		return fmt.Errorf("store: put day off %s: %w", o.Date, err)
@@ -193,11 +214,11 @@ func (s *Store) PutDayOff(ctx context.Context, o model.DayOff) error {
 // DeleteDayOff removes a holiday (person "") or leave day; model.ErrNotFound
 // when there is none.
 func (s *Store) DeleteDayOff(ctx context.Context, person string, d model.LocalDate) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM timesheet_days_off WHERE person = ? AND day = ?`, person, d.String())
+	n, err := s.tsExec(ctx, `DELETE FROM timesheet_days_off WHERE person = ? AND day = ?`, person, d.String())
 	if err != nil {
 		return fmt.Errorf("store: delete day off %s: %w", d, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return fmt.Errorf("store: delete day off %s of %q: %w", d, person, model.ErrNotFound)
 	}
 	return nil
@@ -235,13 +256,13 @@ func (s *Store) StartTimer(ctx context.Context, t model.Timer) error {
 	if t.Person == "" || t.Start.IsZero() {
 		return fmt.Errorf("store: start timer: %w", model.Invalid("person", "and start required"))
 	}
-	res, err := s.w.ExecContext(ctx, `INSERT INTO timesheet_timers (person, start, activity, label, client, link, note, billable)
+	n, err := s.tsExec(ctx, `INSERT INTO timesheet_timers (person, start, activity, label, client, link, note, billable)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person) DO NOTHING`,
 		t.Person, t.Start.UTC().Format(time.RFC3339Nano), t.Activity, t.Label, t.Client, t.Link, t.Note, t.Billable)
 	if err != nil {
 		return fmt.Errorf("store: start timer of %q: %w", t.Person, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		running, err := s.Timer(ctx, t.Person)
 		if err != nil {
 			return fmt.Errorf("store: start timer of %q: one is running: %w", t.Person, model.ErrConflict)
@@ -278,11 +299,11 @@ func (s *Store) Timer(ctx context.Context, person string) (model.Timer, error) {
 // start): call it after the entry the timer became is stored, so a crash in
 // between leaves the timer running rather than losing the time.
 func (s *Store) ClearTimer(ctx context.Context, t model.Timer) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM timesheet_timers WHERE person = ? AND start = ?`, t.Person, t.Start.UTC().Format(time.RFC3339Nano))
+	n, err := s.tsExec(ctx, `DELETE FROM timesheet_timers WHERE person = ? AND start = ?`, t.Person, t.Start.UTC().Format(time.RFC3339Nano))
 	if err != nil {
 		return fmt.Errorf("store: clear timer of %q: %w", t.Person, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return fmt.Errorf("store: clear timer of %q: none is running: %w", t.Person, model.ErrNotFound)
 	}
 	return nil

@@ -275,3 +275,77 @@ func TestApprovedDayIsReadOnly(t *testing.T) {
 		t.Errorf("delete after reopen: %v", err)
 	}
 }
+
+// TestTimesheetWritesMoveHead: an open TUI watches Head, so approvals and
+// timers changed by another process must move it.
+func TestTimesheetWritesMoveHead(t *testing.T) {
+	ctx := context.Background()
+	s := openTS(t, filepath.Join(t.TempDir(), "rota.db"))
+	now := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	d := model.LocalDate{Year: 2026, Month: 11, Day: 20}
+	steps := []struct {
+		name string
+		do   func() error
+	}{
+		{"start timer", func() error { return s.StartTimer(ctx, model.Timer{Person: "ann", Start: now}) }},
+		{"clear timer", func() error { return s.ClearTimer(ctx, model.Timer{Person: "ann", Start: now}) }},
+		{"submit", func() error {
+			_, err := s.UpdateApprovals(ctx, "ann", d, d, func(a model.Approval) (model.Approval, error) { return a.Submit("ann", now) })
+			return err
+		}},
+		{"workday rule", func() error { return s.PutWorkdayRule(ctx, model.StandardWorkday("ann")) }},
+		{"day off", func() error { return s.PutDayOff(ctx, model.DayOff{Date: d, Reason: "x"}) }},
+	}
+	for _, st := range steps {
+		before, _ := s.Head(ctx)
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if after, _ := s.Head(ctx); after <= before {
+			t.Errorf("%s left the head at %d", st.name, after)
+		}
+	}
+	before, _ := s.Head(ctx)
+	if err := s.ClearTimer(ctx, model.Timer{Person: "ann", Start: now}); !errors.Is(err, model.ErrNotFound) {
+		t.Fatal(err)
+	}
+	if after, _ := s.Head(ctx); after != before {
+		t.Errorf("a clear that changed nothing moved the head")
+	}
+}
+
+// recurringEntry is a time entry repeated by rule (a phone may make one).
+func recurringEntry(calID int64, uid string, start time.Time, d time.Duration, rrule string) model.Object {
+	o := entryObject(calID, uid, start, d)
+	o.Data = []byte(strings.Replace(string(o.Data), "SUMMARY:work\r\n", "SUMMARY:work\r\nRRULE:"+rrule+"\r\n", 1))
+	o.Timing.RRule = rrule
+	return o
+}
+
+func TestApprovedDayGuardsRecurringEntries(t *testing.T) {
+	ctx := context.Background()
+	s := openTS(t, filepath.Join(t.TempDir(), "rota.db"))
+	cal, err := s.TimesheetCalendar(ctx, "ann", "ann", "UTC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	fri := model.LocalDate{Year: 2026, Month: 11, Day: 20}
+	for _, step := range []func(model.Approval) (model.Approval, error){
+		func(a model.Approval) (model.Approval, error) { return a.Submit("ann", now) },
+		func(a model.Approval) (model.Approval, error) { return a.Approve("boss", now) },
+	} {
+		if _, err := s.UpdateApprovals(ctx, "ann", fri, fri, step); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) // a Monday
+	daily := recurringEntry(cal.ID, "daily", start, time.Hour, "FREQ=DAILY;COUNT=30")
+	if _, err := s.PutObject(ctx, &daily, model.Condition{}); !errors.Is(err, model.ErrReadOnly) {
+		t.Errorf("a daily entry over the approved Friday: %v", err)
+	}
+	mondays := recurringEntry(cal.ID, "mondays", start, time.Hour, "FREQ=WEEKLY;BYDAY=MO")
+	if _, err := s.PutObject(ctx, &mondays, model.Condition{}); err != nil {
+		t.Errorf("an open-ended Monday entry never touches the Friday: %v", err)
+	}
+}
