@@ -268,3 +268,17 @@ func TestVTimezoneHistoricRules(t *testing.T) {
 		}
 	}
 }
+
+func TestOutlookDisplayNameZone(t *testing.T) {
+	in := head + "BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=\"(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna\":20250715T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	o, err := DecodeObject([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Timing.TZID != "Europe/Berlin" {
+		t.Errorf("got %q", o.Timing.TZID)
+	}
+	if _, err := DecodeObject([]byte(strings.Replace(in, "Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna", "Somewhere", 1))); err == nil {
+		t.Errorf("a zone naming no known city was accepted")
+	}
+}

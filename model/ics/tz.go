@@ -135,12 +135,19 @@ func (z *zones) resolve(tzid string, year int) (string, *time.Location, error) {
 	if name == "" {
 		def := z.defs[tzid]
 		if def == nil {
-			return "", nil, fmt.Errorf("unknown time zone %q and no VTIMEZONE defines it", tzid)
+			// Outlook display names ("(UTC+01:00) Amsterdam, Berlin, ...")
+			// name a city.
+			name = cityZone(tzid)
+			if name == "" {
+				return "", nil, fmt.Errorf("unknown time zone %q and no VTIMEZONE defines it", tzid)
+			}
 		}
-		var err error
-		name, err = safeMatch(tzid, def, year)
-		if err != nil {
-			return "", nil, err
+		if def != nil {
+			var err error
+			name, err = safeMatch(tzid, def, year)
+			if err != nil {
+				return "", nil, err
+			}
 		}
 	}
 	if z.got == nil {
@@ -322,6 +329,26 @@ var preferredZones = []string{"America/New_York", "America/Chicago", "America/De
 	"Asia/Dubai", "Asia/Kolkata", "Asia/Calcutta", "Asia/Shanghai", "Asia/Singapore", "Asia/Tokyo", "Asia/Seoul",
 	"Australia/Perth", "Australia/Brisbane", "Australia/Adelaide", "Australia/Sydney", "Pacific/Auckland"}
 
+// cityZone returns the first candidate zone whose city the TZID names as a
+// whole word, "" if none.
+func cityZone(tzid string) string {
+	words := strings.FieldsFunc(strings.ToLower(tzid), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r == ' ' || r == '_' || r >= 0x80)
+	})
+	for _, n := range candidateZones() {
+		if strings.HasPrefix(n, "Etc/") {
+			continue
+		}
+		city := strings.ToLower(strings.ReplaceAll(n[strings.LastIndexByte(n, '/')+1:], "_", " "))
+		for _, w := range words {
+			if strings.TrimSpace(w) == city {
+				return n
+			}
+		}
+	}
+	return ""
+}
+
 // safeMatch is matchVTimezone that turns a panic of the rule engine on a
 // hostile VTIMEZONE into an error.
 func safeMatch(tzid string, def *component, year int) (name string, err error) {
@@ -368,7 +395,7 @@ func matchVTimezone(tzid string, def *component, year int) (string, error) {
 	var match string
 	for _, n := range candidateZones() {
 		city := strings.ToLower(strings.ReplaceAll(n[strings.LastIndexByte(n, '/')+1:], "_", " "))
-		if strings.Contains(hint, city) && fits(n) {
+		if !strings.HasPrefix(n, "Etc/") && strings.Contains(hint, city) && fits(n) {
 			return n, nil
 		}
 		if match == "" && fits(n) {
