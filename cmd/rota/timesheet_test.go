@@ -194,6 +194,26 @@ func TestTimesheetEndToEnd(t *testing.T) {
 	if !strings.Contains(show, "15:00-16:30") || !strings.Contains(show, "open") {
 		t.Errorf("show after the phone's move:\n%s", show)
 	}
+
+	// A webcal feed of the timesheet works like any other feed.
+	cal, err := st.TimesheetCalendar(context.Background(), "ann", "ann", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := model.Feed{Token: "timesheet-ann-feed-0123", Owner: "ann", CalendarID: cal.ID}
+	if err := st.CreateFeed(context.Background(), &feed); err != nil {
+		t.Fatal(err)
+	}
+	fresp, err := http.Get(srv.URL + "/feeds/" + feed.Token + ".ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(fresp.Body)
+	fresp.Body.Close()
+	if fresp.StatusCode != http.StatusOK || !strings.Contains(string(body), "SUMMARY:support (acme)") ||
+		!strings.Contains(string(body), "X-ROTA-KIND:time_entry") || !strings.Contains(string(body), "SUMMARY:Call with Acme") {
+		t.Errorf("feed: %s\n%s", fresp.Status, body)
+	}
 }
 
 // TestTimesheetEditDelete changes and removes entries from the CLI and
