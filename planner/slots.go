@@ -259,3 +259,66 @@ func resourceMap(ctx context.Context, st SlotStore) (map[string]model.Resource, 
 	}
 	return m, nil
 }
+
+// CurrentAvailability returns a with the holiday, block and downtime
+// events overlapping r added as blocks: those of the availability's
+// calendar, and for a person's availability those that hold the person or
+// sit in their calendars. This is what a VAVAILABILITY served for a should
+// say, kept current as events change.
+func CurrentAvailability(ctx context.Context, st Store, a model.Availability, r model.Range) (model.Availability, error) {
+	cals, err := st.Calendars(ctx, "")
+	if err != nil {
+		return a, fmt.Errorf("planner: availability %q: %w", a.Name, err)
+	}
+	var ids []int64
+	for _, c := range cals {
+		if c.ID == a.CalendarID || a.Person != "" && c.Kind != model.CalendarTimesheet && c.Kind != model.CalendarTasks {
+			ids = append(ids, c.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return a, nil
+	}
+	calPerson := map[int64]string{}
+	for _, c := range cals {
+		calPerson[c.ID] = c.Person
+	}
+	insts, err := st.Instances(ctx, ids, r, a.Location())
+	if err != nil {
+		return a, fmt.Errorf("planner: availability %q: %w", a.Name, err)
+	}
+	cache := map[string][]model.Event{}
+	a.Blocks = append([]model.Block(nil), a.Blocks...)
+	for _, in := range insts {
+		k := fmt.Sprint(in.CalendarID, "/", in.ObjectName)
+		evs, ok := cache[k]
+		if !ok {
+			objs, err := st.ObjectsByName(ctx, in.CalendarID, []string{in.ObjectName})
+			if err == nil && len(objs) == 1 {
+				evs, _ = ics.Events(objs[0].Data)
+			}
+			cache[k] = evs
+		}
+		if len(evs) == 0 {
+			continue
+		}
+		ev := master(evs)
+		for i := range evs {
+			if !in.RecurrenceID.IsZero() && evs[i].RecurrenceID.Equal(in.RecurrenceID) {
+				ev = evs[i]
+			}
+		}
+		if ev.Kind != model.KindHoliday && ev.Kind != model.KindBlock && ev.Kind != model.KindDowntime {
+			continue
+		}
+		b, ok := model.BookingFromEvent(&ev, in.Start, in.End)
+		if !ok {
+			continue
+		}
+		if in.CalendarID != a.CalendarID && calPerson[in.CalendarID] != a.Person && !involves(b, a.Person) {
+			continue
+		}
+		a.Blocks = append(a.Blocks, model.Block{Start: in.Start, End: in.End, Title: ev.Title, Kind: ev.Kind})
+	}
+	return a, nil
+}

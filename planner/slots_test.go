@@ -108,3 +108,33 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+func TestCurrentAvailabilityAddsHolidayEvents(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+	st := openStore(t, c)
+	cal := model.Calendar{Owner: "ann", Name: "john", Kind: model.CalendarEvents, Person: "john", TimeZone: "UTC"}
+	other := model.Calendar{Owner: "ann", Name: "other", Kind: model.CalendarEvents, TimeZone: "UTC"}
+	for _, x := range []*model.Calendar{&cal, &other} {
+		if err := st.CreateCalendar(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
+	putEvent(t, st, cal.ID, model.Event{UID: "hol", Title: "Holiday", Kind: model.KindHoliday, Start: day, End: day.AddDate(0, 0, 1), AllDay: true})
+	putEvent(t, st, other.ID, model.Event{UID: "blk", Title: "Block", Kind: model.KindBlock, Start: day.Add(9 * time.Hour), End: day.Add(10 * time.Hour), Person: "john"})
+	putEvent(t, st, other.ID, model.Event{UID: "mary", Title: "Mary's block", Kind: model.KindBlock, Start: day, End: day.Add(time.Hour), Person: "mary"})
+	putEvent(t, st, cal.ID, model.Event{UID: "meet", Title: "Meeting", Start: day.Add(12 * time.Hour), End: day.Add(13 * time.Hour)})
+	a := model.Availability{Name: "john", Person: "john", TimeZone: "UTC"}
+	got, err := planner.CurrentAvailability(ctx, st, a, model.Range{From: day.AddDate(0, 0, -1), To: day.AddDate(0, 0, 2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, b := range got.Blocks {
+		titles = append(titles, b.Title)
+	}
+	if len(titles) != 2 || !(titles[0] == "Holiday" || titles[1] == "Holiday") {
+		t.Fatalf("blocks %v; want john's holiday and block only", titles)
+	}
+}

@@ -64,6 +64,7 @@ const scheduleUsage = `usage: rota schedule SUBCOMMAND ...
   availability set --name N (--person P | --calendar C) --tz ZONE --rule mon=09:00-12:00,13:00-17:00 ...
                [--date 2026-12-24=10:00-12:00] [--date 2026-12-25=] [--absence 2026-12-28..2026-12-31:approved]
   availability list
+  availability export --name N           VAVAILABILITY (RFC 7953), holiday/block/downtime events included
   conflicts [--from DATE] [--to DATE]    people booked twice, resources over-used (lead and lag included)
 
 SPEC is one weekday series: "mon,14:00,1h,PERSON[,cap=4][,break=10m][,label=L]...[,resource=R]..."
@@ -661,9 +662,29 @@ func scheduleAvailability(e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "%s\tperson=%s\tcalendar=%d\t%s\t%d rules\t%d absences\n", a.Name, a.Person, a.CalendarID, a.TimeZone, len(a.Rules), len(a.Absences))
 		}
 		return nil
+	case "export":
+		if *name == "" {
+			return usagef("rota schedule availability export --name NAME")
+		}
+		as, err := e.store.Availabilities(e.ctx, e.user)
+		if err != nil {
+			return err
+		}
+		for _, a := range as {
+			if a.Name != *name {
+				continue
+			}
+			now := e.now()
+			cur, err := planner.CurrentAvailability(e.ctx, e.store, a, model.Range{From: now.AddDate(0, 0, -7), To: now.AddDate(0, 3, 0)})
+			if err != nil {
+				return err
+			}
+			return ics.EncodeAvailability(e.stdout, &cur, now, now)
+		}
+		return fmt.Errorf("rota schedule availability: no availability %q: %w", *name, model.ErrNotFound)
 	case "set":
 	default:
-		return usagef("rota schedule availability: unknown %q (set, list)", args[0])
+		return usagef("rota schedule availability: unknown %q (set, list, export)", args[0])
 	}
 	a := model.Availability{Owner: e.user, Name: *name, Person: *person, TimeZone: *tz}
 	if a.TimeZone == "" {

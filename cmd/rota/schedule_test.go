@@ -98,6 +98,10 @@ func TestScheduleCommands(t *testing.T) {
 	if _, ok := days["2026-03-23"]; ok || len(days) != 2 {
 		t.Fatalf("slots over the leave: %v", days)
 	}
+	out = rota(t, store, "schedule", "availability", "export", "--name", "hours-123").must(t).stdout
+	if !strings.Contains(out, "BEGIN:VAVAILABILITY") || !strings.Contains(out, "RRULE:FREQ=WEEKLY;BYDAY=MO") || !strings.Contains(out, "DTSTART;VALUE=DATE:20260323") {
+		t.Fatalf("availability export:\n%s", out)
+	}
 	if r := rota(t, store, "slots", "--person", "123", "--from", "2026-03-01", "--to", "2026-04-15"); !errors.Is(r.err, model.ErrInvalid) {
 		t.Fatalf("45 days: %v", r.err)
 	}
