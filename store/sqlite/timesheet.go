@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -224,7 +225,9 @@ func (s *Store) DeleteDayOff(ctx context.Context, person string, d model.LocalDa
 	return nil
 }
 
-// DaysOff returns the holidays and person's leave in [first, last].
+// DaysOff returns the holidays and person's leave in [first, last], from
+// the timesheet's own table and from the absences of the person's
+// availability (rejected ones left out), sorted by day.
 func (s *Store) DaysOff(ctx context.Context, person string, first, last model.LocalDate) ([]model.DayOff, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT person, day, reason, leave, approved FROM timesheet_days_off
 		WHERE (person = '' OR person = ?) AND day >= ? AND day <= ? ORDER BY day, person`, person, first.String(), last.String())
@@ -247,6 +250,27 @@ func (s *Store) DaysOff(ctx context.Context, person string, first, last model.Lo
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: days off of %q: %w", person, err)
 	}
+	// The person's availability (rota schedule) holds holidays and leave
+	// too: the same days zero the timesheet's target.
+	av, err := s.AvailabilityFor(ctx, person, 0)
+	if errors.Is(err, model.ErrNotFound) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: days off of %q: %w", person, err)
+	}
+	for _, a := range av.Absences {
+		if a.State == model.AbsenceRejected {
+			continue
+		}
+		for d := a.From; !a.To.Before(d); d = d.AddDays(1) {
+			if !d.Before(first) && !last.Before(d) {
+				out = append(out, model.DayOff{Person: person, Date: d, Reason: a.Reason, Leave: a.Leave,
+					Approved: a.State == model.AbsenceApproved})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
 	return out, nil
 }
 

@@ -349,3 +349,34 @@ func TestApprovedDayGuardsRecurringEntries(t *testing.T) {
 		t.Errorf("an open-ended Monday entry never touches the Friday: %v", err)
 	}
 }
+
+func TestDaysOffFromAvailability(t *testing.T) {
+	ctx := context.Background()
+	s := openTS(t, filepath.Join(t.TempDir(), "rota.db"))
+	d := func(day int) model.LocalDate { return model.LocalDate{Year: 2026, Month: 12, Day: day} }
+	av := model.Availability{Name: "ann-hours", Owner: "ann", Person: "ann", TimeZone: "Europe/Berlin",
+		Rules: []model.AvailabilityRule{{Weekday: time.Monday, Intervals: []model.DayInterval{{From: 9 * time.Hour, To: 17 * time.Hour}}}},
+		Absences: []model.Absence{
+			{From: d(21), To: d(23), Reason: "ski trip", Leave: true, State: model.AbsenceApproved},
+			{From: d(28), To: d(28), Reason: "asked", Leave: true, State: model.AbsenceRequested},
+			{From: d(29), To: d(29), Reason: "refused", Leave: true, State: model.AbsenceRejected},
+		}}
+	if err := s.PutAvailability(ctx, &av); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutDayOff(ctx, model.DayOff{Date: d(25), Reason: "Christmas"}); err != nil {
+		t.Fatal(err)
+	}
+	offs, err := s.DaysOff(ctx, "ann", d(22), d(31))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range offs {
+		got = append(got, fmt.Sprintf("%s %s %v", o.Date, o.Reason, o.Counts("ann")))
+	}
+	want := []string{"2026-12-22 ski trip true", "2026-12-23 ski trip true", "2026-12-25 Christmas true", "2026-12-28 asked false"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("days off:\n got %q\nwant %q", got, want)
+	}
+}
