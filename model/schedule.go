@@ -292,6 +292,7 @@ type ScheduleOccurrence struct {
 	Planned    OccurrenceValues // event_datetime and the series' values
 	Actual     OccurrenceValues // entity_datetime, entity_duration...
 	Capacity   int
+	Break      time.Duration // technical break kept free after it (X-ROTA-LAG)
 	Clients    []Participant // booked clients
 	// Deleted is true when the instance was removed from the calendar
 	// (EXDATE or a cancelled override) by hand.
@@ -376,6 +377,7 @@ func (s *Schedule) planned(ser WeekdaySeries, d LocalDate, loc *time.Location) S
 		Planned:    v,
 		Actual:     v,
 		Capacity:   ser.Capacity,
+		Break:      ser.Break,
 		State:      StateCreated,
 	}
 	if s.AddClients {
@@ -498,7 +500,7 @@ func Regenerate(s *Schedule, existing []ScheduleOccurrence, now time.Time, force
 
 // samePlan reports whether two occurrences were planned alike.
 func samePlan(a, b ScheduleOccurrence) bool {
-	return !Compare(a.Planned, b.Planned).Any() && a.Capacity == b.Capacity && a.Title == b.Title
+	return !Compare(a.Planned, b.Planned).Any() && a.Capacity == b.Capacity && a.Title == b.Title && a.Break == b.Break
 }
 
 func mergeClients(old, add []Participant) []Participant {
@@ -531,6 +533,9 @@ func ScheduleUID(scheduleID int64, o ScheduleOccurrence, tz string) string {
 	sort.Strings(res)
 	fmt.Fprintf(h, "%s|%v|%v|%s|%s|%s|%d|%s", tz, clockOf(o.Planned.Start), o.Planned.Duration, o.Planned.Person,
 		strings.Join(labels, ","), strings.Join(res, ","), o.Capacity, o.Title)
+	if o.Break > 0 {
+		fmt.Fprintf(h, "|%v", o.Break)
+	}
 	return fmt.Sprintf("rota-schedule-%d-%s-%08x", scheduleID, WeekdayName(o.Weekday), h.Sum32())
 }
 

@@ -95,6 +95,7 @@ func (s *Schedule) occurrenceEvent(uid string, o ScheduleOccurrence, v Occurrenc
 		Labels:      slices.Clone(v.Labels),
 		Resources:   slices.Clone(v.Resources),
 		Capacity:    o.Capacity,
+		LagTime:     o.Break,
 		ScheduleID:  ScheduleTag(s.ID, o.Weekday),
 	}
 	if ev.TZID == "UTC" {
@@ -170,6 +171,7 @@ func ScheduleOccurrences(s *Schedule, objects [][]Event) ([]ScheduleOccurrence, 
 				Date:         d,
 				Title:        master.Title,
 				Capacity:     master.Capacity,
+				Break:        master.LagTime,
 				Clients:      clientsOf(master.Participants),
 				State:        StateStable,
 				UID:          master.UID,

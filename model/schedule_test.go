@@ -335,6 +335,7 @@ func TestScheduleObjectsRoundTrip(t *testing.T) {
 	s := seedSchedule(t)
 	s.AddClients = true
 	s.Template.Clients = []Participant{{Name: "Ann", Email: "ann@example.com", Type: TypeIndividual}}
+	s.Series[0].Break = 15 * time.Minute
 	occs := existingFrom(t, s)
 	// 19 Jan: moved by hand and given another team member; 21 Jan deleted;
 	// 26 Jan got a second client.
@@ -399,6 +400,9 @@ func TestScheduleObjectsRoundTrip(t *testing.T) {
 		}
 		if !o.Actual.Start.Equal(want.Actual.Start) && !want.Deleted {
 			t.Errorf("%s actual start %s; want %s", o.Date, o.Actual.Start, want.Actual.Start)
+		}
+		if o.Break != want.Break {
+			t.Errorf("%s break %v; want %v (the technical break travels as X-ROTA-LAG)", o.Date, o.Break, want.Break)
 		}
 		if len(o.Clients) != len(want.Clients) {
 			t.Errorf("%s clients %v; want %v", o.Date, o.Clients, want.Clients)
