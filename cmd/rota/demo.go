@@ -109,7 +109,7 @@ type demo struct {
 	zone   string         // IANA name written as TZID
 	loc    *time.Location // zone
 	today  time.Time      // midnight
-	monday time.Time      // midnight of this week's Monday
+	monday time.Time      // midnight of the Monday of the demo's week
 }
 
 func newDemo(now time.Time, loc *time.Location, owner string) *demo {
@@ -120,7 +120,12 @@ func newDemo(now time.Time, loc *time.Location, owner string) *demo {
 	}
 	y, m, day := now.In(d.loc).Date()
 	d.today = time.Date(y, m, day, 0, 0, 0, 0, d.loc)
+	// The demo's week is this one, or the next on a weekend, so that the
+	// default `rota list` window shows a working week.
 	d.monday = d.today.AddDate(0, 0, -((int(d.today.Weekday()) + 6) % 7))
+	if wd := d.today.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		d.monday = d.monday.AddDate(0, 0, 7)
+	}
 	return d
 }
 
@@ -216,6 +221,7 @@ func (d *demo) work() demoCalendar {
 	cancelled := standup
 	cancelled.Recurrence, cancelled.Reminders = nil, nil
 	cancelled.RecurrenceID = d.at(7+1, 9, 15) // next Tuesday
+	cancelled.Start, cancelled.End = d.at(7+1, 9, 15), d.at(7+1, 9, 30)
 	cancelled.Status = model.StatusCancelled
 	cancelled.Sequence = 1
 	c.objects = append(c.objects, demoObject{master: standup, overrides: []model.Event{moved, cancelled}})
@@ -288,6 +294,7 @@ func (d *demo) shifts() demoCalendar {
 	swap := early // Ben swapped this Wednesday with Dev
 	swap.Recurrence = nil
 	swap.RecurrenceID = d.at(2, 8, 0)
+	swap.Start, swap.End = d.at(2, 8, 0), d.at(2, 16, 0)
 	swap.Title = "Support shift: Dev (swapped with Ben)"
 	swap.Organizer = &dev
 	c.objects = append(c.objects, demoObject{master: early, overrides: []model.Event{swap}})

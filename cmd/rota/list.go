@@ -127,10 +127,14 @@ func listLine(in model.Instance, cal string, width int, loc *time.Location) stri
 		if last.After(start) {
 			when = "to " + last.Format("Mon 02 Jan")
 		}
-	case sameDay(start, end) || end.Equal(start):
+	case end.Equal(start): // a task's due time, a reminder-like event
+		when = start.Format("15:04")
+	case sameDay(start, end):
 		when = start.Format("15:04") + "-" + end.Format("15:04")
+	case end.Sub(start) < 6*24*time.Hour:
+		when = start.Format("15:04") + "-" + end.Format("Mon 15:04")
 	default:
-		when = start.Format("15:04") + "-" + end.Format("Mon 02 Jan 15:04")
+		when = start.Format("15:04") + "-" + end.Format("02 Jan 15:04")
 	}
 	var marks []string
 	if !in.RecurrenceID.IsZero() {

@@ -30,12 +30,17 @@ func rota(t *testing.T, store string, args ...string) result {
 
 func rotaCtx(t *testing.T, ctx context.Context, store string, args ...string) result {
 	t.Helper()
+	return rotaAt(t, ctx, testNow, store, args...)
+}
+
+func rotaAt(t *testing.T, ctx context.Context, now time.Time, store string, args ...string) result {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	global := []string{"--store", store, "--user", "tester"}
 	if !strings.HasPrefix(strings.Join(args, " "), "--tz") {
 		global = append(global, "--tz", "UTC")
 	}
-	err := runAt(ctx, func() time.Time { return testNow }, append(global, args...), strings.NewReader(""), &out, &errOut)
+	err := runAt(ctx, func() time.Time { return now }, append(global, args...), strings.NewReader(""), &out, &errOut)
 	return result{out.String(), errOut.String(), err}
 }
 
@@ -255,7 +260,7 @@ func TestDemoIdempotent(t *testing.T) {
 	}
 	// "today" is Wednesday 4 March: the stand-up moved that day, is cancelled
 	// next Tuesday and removed (EXDATE) next Friday.
-	for _, want := range []string{`"summary":"Team stand-up (after the all-hands)","start":"2026-03-04T10:30:00Z"`, `"all_day":true`, `"Support shift: Dev (swapped with Ben)"`} {
+	for _, want := range []string{`"summary":"Team stand-up (after the all-hands)","start":"2026-03-04T10:30:00Z"`, `"all_day":true`, `"summary":"Support shift: Dev (swapped with Ben)","start":"2026-03-04T08:00:00Z"`} {
 		if !strings.Contains(list1, want) {
 			t.Errorf("demo list lacks %s", want)
 		}
@@ -271,5 +276,17 @@ func TestDemoIdempotent(t *testing.T) {
 		if !strings.Contains(ics, want) {
 			t.Errorf("demo export lacks %s", want)
 		}
+	}
+}
+
+// TestDemoWeekend: on a weekend the demo fills the coming week, so that the
+// default list window shows a working week.
+func TestDemoWeekend(t *testing.T) {
+	s := newStore(t)
+	saturday := time.Date(2026, 3, 7, 15, 0, 0, 0, time.UTC)
+	rotaAt(t, context.Background(), saturday, s, "demo").must(t)
+	list := rotaAt(t, context.Background(), saturday, s, "list").must(t).stdout
+	if !strings.Contains(list, "Tue 2026-03-10  14:00-15:30") || !strings.Contains(list, "Quarterly review with Northwind") {
+		t.Errorf("list on a Saturday after demo:\n%s", list)
 	}
 }
