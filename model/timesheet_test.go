@@ -507,3 +507,69 @@ func TestEntriesOf(t *testing.T) {
 		t.Errorf("entries: %+v", got)
 	}
 }
+
+// FuzzTimesheetTotals checks the day arithmetic against a minute-by-minute
+// count over three days around the autumn DST change in Berlin: worked
+// time is what work covers and no break does, days partition it, and no
+// total exceeds what the day holds.
+func FuzzTimesheetTotals(f *testing.F) {
+	f.Add([]byte{10, 20, 30, 1, 40, 10, 0, 2, 100, 255, 7, 3})
+	f.Add([]byte{0, 0, 255, 255, 1, 1, 1, 1})
+	f.Add([]byte{140, 30, 20, 5, 141, 40, 10, 6, 142, 50, 60, 0})
+	loc := tsZone(f, "Europe/Berlin")
+	first := LocalDate{2026, 10, 24}
+	base := first.In(loc)
+	span := LocalDate{2026, 10, 27}.In(loc).Sub(base) // 73 hours
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var es []TimeEntry
+		for i := 0; i+3 < len(data) && len(es) < 12; i += 4 {
+			start := base.Add(time.Duration(int(data[i])<<8|int(data[i+1])) % (span / time.Minute) * time.Minute)
+			end := start.Add(time.Duration(data[i+2]) * 5 * time.Minute)
+			flags := data[i+3]
+			es = append(es, TimeEntry{UID: fmt.Sprint(i), Person: "ann", Start: start, End: end,
+				Break: flags&1 != 0, Billable: flags&1 == 0 && flags&2 != 0, Client: fmt.Sprint(flags >> 2 & 1)})
+		}
+		sheets := Timesheets(SheetInput{Person: "ann", First: first, Last: first.AddDays(2), Zone: loc, Entries: es})
+		r := NewReport(sheets)
+		// Minute by minute over the whole span.
+		var worked, breaks, billable time.Duration
+		for m := base; m.Before(base.Add(span)); m = m.Add(time.Minute) {
+			w, b, bill := false, false, false
+			for _, e := range es {
+				if !m.Before(e.Start) && m.Before(e.End) {
+					if e.Break {
+						b = true
+					} else {
+						w = true
+						bill = bill || e.Billable
+					}
+				}
+			}
+			if b {
+				breaks += time.Minute
+			}
+			if w && !b {
+				worked += time.Minute
+				if bill {
+					billable += time.Minute
+				}
+			}
+		}
+		if r.Total.Worked != worked || r.Total.Breaks != breaks || r.Total.Billable != billable {
+			t.Fatalf("totals worked %v breaks %v billable %v; minute count %v %v %v", r.Total.Worked, r.Total.Breaks, r.Total.Billable, worked, breaks, billable)
+		}
+		for i, d := range r.Daily {
+			b := sheets[i].Date.Bounds(loc)
+			if d.Worked+d.Breaks > b.To.Sub(b.From) || d.Billable > d.Worked {
+				t.Fatalf("%s: worked %v + breaks %v in a %v day, billable %v", sheets[i].Date, d.Worked, d.Breaks, b.To.Sub(b.From), d.Billable)
+			}
+			var clients time.Duration
+			for _, v := range d.ByClient {
+				clients += v
+			}
+			if clients < d.Worked {
+				t.Fatalf("%s: clients %v < worked %v", sheets[i].Date, clients, d.Worked)
+			}
+		}
+	})
+}
