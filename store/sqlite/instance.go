@@ -46,11 +46,12 @@ import (
 // and checked against the window, so nothing is missed and nothing extra is
 // returned.
 //
-// Recurring objects are expanded from their first instance up to a horizon
-// (now + 2 years, Options.IndexHorizon) and to at most 1000 rows
-// (Options.IndexCap); a rule with an end inside the horizon is indexed
-// completely. Otherwise objects.indexed_until records the key before which
-// every instance is in the table. A query reaching past that key expands
+// Recurring objects are expanded from their first instance: a rule with an
+// end (COUNT, UNTIL) completely, an open one up to a horizon (2 years,
+// Options.IndexHorizon) past now or past its first instance if that is
+// later; either way to at most 1000 rows (Options.IndexCap). When that cuts
+// the rule short, objects.indexed_until records the key before which every
+// instance is in the table. A query reaching past that key expands
 // such an object on the fly for the window and keeps the instances at or
 // after indexed_until. A partial index on (calendar, indexed_until) finds
 // those objects without touching the others, and objects.last_end skips
@@ -133,10 +134,16 @@ func (s *Store) plan(t *model.Timing) (indexPlan, error) {
 	if !open {
 		p.lastEnd = sql.NullInt64{Int64: last.Unix(), Valid: true}
 	}
-	horizon := s.now().Add(s.horizon).UTC().Truncate(time.Second)
-	until := horizon
-	if !open && last.Before(horizon) {
-		until = time.Time{} // the whole rule
+	// A rule with an end is indexed whole (up to the cap); an open one
+	// from its first instance to the horizon past now, or past its first
+	// instance when that is later.
+	var until time.Time
+	if open {
+		from := s.now()
+		if first.After(from) {
+			from = first
+		}
+		until = from.Add(s.horizon).UTC().Truncate(time.Second)
 	}
 	var occs []occ
 	for {
@@ -227,17 +234,33 @@ func makeRow(t *model.Timing, o occ, recurring bool) indexRow {
 	return r
 }
 
-const insertInstanceSQL = `INSERT INTO instances (calendar_id, band, start, end, object_id, recurrence_id, flags, summary)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+// insertBatches are the row counts of the prepared INSERTs: a series is
+// written in a few statements rather than one per instance.
+var insertBatches = [...]int{32, 8, 1}
 
-func insertRows(ctx context.Context, stmt *sql.Stmt, calID, objID int64, rows []indexRow) error {
-	for _, r := range rows {
-		var summary any
-		if r.summary != "" {
-			summary = r.summary
-		}
-		if _, err := stmt.ExecContext(ctx, calID, r.band, r.start, r.end, objID, r.rid, r.flags, summary); err != nil {
-			return fmt.Errorf("index: %w", err)
+func insertInstanceSQL(n int) string {
+	return `INSERT INTO instances (calendar_id, band, start, end, object_id, recurrence_id, flags, summary) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+}
+
+// insertRows writes rows with stmts, prepared from insertInstanceSQL for
+// each of insertBatches.
+func insertRows(ctx context.Context, stmts []*sql.Stmt, calID, objID int64, rows []indexRow) error {
+	args := make([]any, 0, 8*insertBatches[0])
+	for i, n := range insertBatches {
+		for len(rows) >= n {
+			args = args[:0]
+			for _, r := range rows[:n] {
+				var summary any
+				if r.summary != "" {
+					summary = r.summary
+				}
+				args = append(args, calID, r.band, r.start, r.end, objID, r.rid, r.flags, summary)
+			}
+			if _, err := stmts[i].ExecContext(ctx, args...); err != nil {
+				return fmt.Errorf("index: %w", err)
+			}
+			rows = rows[n:]
 		}
 	}
 	return nil
@@ -308,7 +331,7 @@ func (s *Store) Instances(ctx context.Context, calIDs []int64, r model.Range, fl
 			}
 			args = append(args, blo, bhi)
 		}
-		rows, err := tx.QueryContext(ctx, windowSQL, args...)
+		rows, err := tx.StmtContext(ctx, s.windowStmt).QueryContext(ctx, args...)
 		if err != nil {
 			return err
 		}
@@ -376,7 +399,7 @@ func (s *Store) Instances(ctx context.Context, calIDs []int64, r model.Range, fl
 // unindexed expands, for the window, the objects whose indexed rows stop
 // before it and keeps the instances the index does not hold.
 func (s *Store) unindexed(ctx context.Context, tx *sql.Tx, idsJSON string, r model.Range, lo, hi int64, floating *time.Location) ([]model.Instance, error) {
-	rows, err := tx.QueryContext(ctx, horizonSQL, idsJSON, sat(hi+maxOffset), sat(lo-maxOffset))
+	rows, err := tx.StmtContext(ctx, s.horizonStmt).QueryContext(ctx, idsJSON, sat(hi+maxOffset), sat(lo-maxOffset))
 	if err != nil {
 		return nil, err
 	}

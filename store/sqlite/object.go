@@ -93,10 +93,14 @@ func supports(c *model.Calendar, comp string) error {
 
 // objectWriter holds the statements of a write transaction.
 type objectWriter struct {
-	insert, update, clear, index, untomb *sql.Stmt
+	insert, update, clear, untomb *sql.Stmt
+	index                         []*sql.Stmt // by insertBatches
 }
 
-func newObjectWriter(ctx context.Context, tx *sql.Tx) (*objectWriter, error) {
+// prepareObjectWriter prepares the write statements once on the writer's
+// connection; every write transaction then binds them (bindObjectWriter)
+// instead of parsing them again.
+func prepareObjectWriter(db *sql.DB) (*objectWriter, error) {
 	var w objectWriter
 	var err error
 	prep := func(q string) *sql.Stmt {
@@ -104,7 +108,7 @@ func newObjectWriter(ctx context.Context, tx *sql.Tx) (*objectWriter, error) {
 			return nil
 		}
 		var st *sql.Stmt
-		st, err = tx.PrepareContext(ctx, q)
+		st, err = db.Prepare(q)
 		return st
 	}
 	w.insert = prep(`INSERT INTO objects (calendar_id, name, uid, component, data, summary, search, timing, etag, seq, modified,
@@ -112,8 +116,10 @@ func newObjectWriter(ctx context.Context, tx *sql.Tx) (*objectWriter, error) {
 	w.update = prep(`UPDATE objects SET name = ?, uid = ?, component = ?, data = ?, summary = ?, search = ?, timing = ?, etag = ?,
 		seq = ?, modified = ?, indexed_until = ?, last_end = ? WHERE id = ?`)
 	w.clear = prep(`DELETE FROM instances WHERE object_id = ?`)
-	w.index = prep(insertInstanceSQL)
 	w.untomb = prep(`DELETE FROM tombstones WHERE calendar_id = ? AND name = ?`)
+	for _, n := range insertBatches {
+		w.index = append(w.index, prep(insertInstanceSQL(n)))
+	}
 	if err != nil {
 		w.close()
 		return nil, err
@@ -121,16 +127,33 @@ func newObjectWriter(ctx context.Context, tx *sql.Tx) (*objectWriter, error) {
 	return &w, nil
 }
 
-func (w *objectWriter) close() {
-	for _, st := range []*sql.Stmt{w.insert, w.update, w.clear, w.index, w.untomb} {
-		if st != nil {
-			st.Close()
-		}
+// bind returns the statements bound to tx; they close with it.
+func (w *objectWriter) bind(ctx context.Context, tx *sql.Tx) *objectWriter {
+	b := &objectWriter{
+		insert: tx.StmtContext(ctx, w.insert),
+		update: tx.StmtContext(ctx, w.update),
+		clear:  tx.StmtContext(ctx, w.clear),
+		untomb: tx.StmtContext(ctx, w.untomb),
 	}
+	for _, st := range w.index {
+		b.index = append(b.index, tx.StmtContext(ctx, st))
+	}
+	return b
 }
 
-// put writes p as object id (0 = a new object) at position seq.
-func (w *objectWriter) put(ctx context.Context, calID, id int64, p *prepared, seq int64, now time.Time, tombstones bool) error {
+func (w *objectWriter) close() error {
+	var errs []error
+	for _, st := range append([]*sql.Stmt{w.insert, w.update, w.clear, w.untomb}, w.index...) {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// put writes p as object id (0 = a new object) at position seq and
+// returns the object's id.
+func (w *objectWriter) put(ctx context.Context, calID, id int64, p *prepared, seq int64, now time.Time, tombstones bool) (int64, error) {
 	o := p.o
 	o.CalendarID = calID
 	o.ETag = etag(seq, o.Data)
@@ -139,26 +162,26 @@ func (w *objectWriter) put(ctx context.Context, calID, id int64, p *prepared, se
 		res, err := w.insert.ExecContext(ctx, calID, o.Name, o.UID, o.Component, o.Data, o.Summary, p.search, p.timing, o.ETag,
 			seq, now.UnixNano(), p.plan.indexedUntil, p.plan.lastEnd)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if id, err = res.LastInsertId(); err != nil {
-			return err
+			return 0, err
 		}
 	} else {
 		if _, err := w.update.ExecContext(ctx, o.Name, o.UID, o.Component, o.Data, o.Summary, p.search, p.timing, o.ETag,
 			seq, now.UnixNano(), p.plan.indexedUntil, p.plan.lastEnd, id); err != nil {
-			return err
+			return 0, err
 		}
 		if _, err := w.clear.ExecContext(ctx, id); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	if tombstones {
 		if _, err := w.untomb.ExecContext(ctx, calID, o.Name); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return insertRows(ctx, w.index, calID, id, p.plan.rows)
+	return id, insertRows(ctx, w.index, calID, id, p.plan.rows)
 }
 
 func touchCalendar(ctx context.Context, tx *sql.Tx, calID, seq int64, now time.Time) error {
@@ -218,12 +241,8 @@ func (s *Store) PutObject(ctx context.Context, o *model.Object, cond model.Condi
 		if err != nil {
 			return err
 		}
-		w, err := newObjectWriter(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer w.close()
-		if err := w.put(ctx, o.CalendarID, id, &p, seq, now, true); err != nil {
+		w := s.writer.bind(ctx, tx)
+		if _, err := w.put(ctx, o.CalendarID, id, &p, seq, now, true); err != nil {
 			return err
 		}
 		created = id == 0
@@ -258,16 +277,11 @@ func (s *Store) PutObjects(ctx context.Context, calID int64, objs []model.Object
 		if err != nil {
 			return err
 		}
-		byUID, err := tx.PrepareContext(ctx, `SELECT id, name FROM objects WHERE calendar_id = ? AND uid = ?`)
+		known, err := newCatalog(ctx, tx, calID, len(objs))
 		if err != nil {
 			return err
 		}
-		defer byUID.Close()
-		byName, err := tx.PrepareContext(ctx, `SELECT uid FROM objects WHERE calendar_id = ? AND name = ?`)
-		if err != nil {
-			return err
-		}
-		defer byName.Close()
+		defer known.close()
 		guard, err := s.timesheetGuard(ctx, tx, calID)
 		if err != nil {
 			return err
@@ -281,42 +295,37 @@ func (s *Store) PutObjects(ctx context.Context, calID int64, objs []model.Object
 			return err
 		}
 		seq := last - int64(len(objs))
-		w, err := newObjectWriter(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer w.close()
+		w := s.writer.bind(ctx, tx)
 		for i := range ps {
 			o := ps[i].o
 			if err := supports(&cal, o.Component); err != nil {
 				return fmt.Errorf("object %q: %w", o.UID, err)
 			}
-			var id int64
-			var name string
-			err := byUID.QueryRowContext(ctx, calID, o.UID).Scan(&id, &name)
+			id, name, err := known.byUID(ctx, o.UID)
 			switch {
-			case err == nil:
+			case err != nil:
+				return err
+			case id != 0:
 				o.Name = name
 				updated++
-			case errors.Is(err, sql.ErrNoRows):
-				var uid string
-				err := byName.QueryRowContext(ctx, calID, o.Name).Scan(&uid)
-				if err == nil { // the name belongs to another UID
-					o.Name = hashName(o.UID)
-				} else if !errors.Is(err, sql.ErrNoRows) {
+			default:
+				taken, err := known.nameTaken(ctx, o.Name)
+				if err != nil {
 					return err
 				}
+				if taken { // by another UID
+					o.Name = hashName(o.UID)
+				}
 				created++
-			default:
-				return err
 			}
 			if err := guard.check(ctx, tx, calID, o.Name, o); err != nil {
 				return err
 			}
 			seq++
-			if err := w.put(ctx, calID, id, &ps[i], seq, now, tombs > 0); err != nil {
+			if id, err = w.put(ctx, calID, id, &ps[i], seq, now, tombs > 0); err != nil {
 				return fmt.Errorf("object %q: %w", o.UID, err)
 			}
+			known.add(id, o.UID, o.Name)
 		}
 		return touchCalendar(ctx, tx, calID, last, now)
 	})
@@ -327,6 +336,92 @@ func (s *Store) PutObjects(ctx context.Context, calID int64, objs []model.Object
 		return 0, 0, fmt.Errorf("store: import into calendar %d: %w", calID, err)
 	}
 	return created, updated, nil
+}
+
+// catalog answers, during an import, which UIDs and names a calendar
+// already holds: from two maps loaded up front for a large import (one
+// scan instead of two lookups per object), from the indexes otherwise.
+type catalog struct {
+	calID       int64
+	uids        map[string]catalogEntry // nil: ask the database
+	names       map[string]bool
+	uidQ, nameQ *sql.Stmt
+}
+
+type catalogEntry struct {
+	id   int64
+	name string
+}
+
+// preloadAt is the import size from which the catalog is loaded up front.
+const preloadAt = 500
+
+func newCatalog(ctx context.Context, tx *sql.Tx, calID int64, n int) (*catalog, error) {
+	c := &catalog{calID: calID}
+	if n < preloadAt {
+		var err error
+		if c.uidQ, err = tx.PrepareContext(ctx, `SELECT id, name FROM objects WHERE calendar_id = ? AND uid = ?`); err != nil {
+			return nil, err
+		}
+		if c.nameQ, err = tx.PrepareContext(ctx, `SELECT count(*) FROM objects WHERE calendar_id = ? AND name = ?`); err != nil {
+			c.close()
+			return nil, err
+		}
+		return c, nil
+	}
+	c.uids, c.names = map[string]catalogEntry{}, map[string]bool{}
+	rows, err := tx.QueryContext(ctx, `SELECT id, uid, name FROM objects WHERE calendar_id = ?`, calID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e catalogEntry
+		var uid string
+		if err := rows.Scan(&e.id, &uid, &e.name); err != nil {
+			return nil, err
+		}
+		c.uids[uid], c.names[e.name] = e, true
+	}
+	return c, rows.Err()
+}
+
+// byUID returns the id and name of the object with uid, id 0 if none.
+func (c *catalog) byUID(ctx context.Context, uid string) (int64, string, error) {
+	if c.uids != nil {
+		e := c.uids[uid]
+		return e.id, e.name, nil
+	}
+	var e catalogEntry
+	err := c.uidQ.QueryRowContext(ctx, c.calID, uid).Scan(&e.id, &e.name)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+	}
+	return e.id, e.name, err
+}
+
+func (c *catalog) nameTaken(ctx context.Context, name string) (bool, error) {
+	if c.names != nil {
+		return c.names[name], nil
+	}
+	var n int
+	err := c.nameQ.QueryRowContext(ctx, c.calID, name).Scan(&n)
+	return n > 0, err
+}
+
+// add records an object just written.
+func (c *catalog) add(id int64, uid, name string) {
+	if c.uids != nil {
+		c.uids[uid], c.names[name] = catalogEntry{id, name}, true
+	}
+}
+
+func (c *catalog) close() {
+	for _, st := range []*sql.Stmt{c.uidQ, c.nameQ} {
+		if st != nil {
+			st.Close()
+		}
+	}
 }
 
 // defaultName is the resource name of an imported object: its UID, when

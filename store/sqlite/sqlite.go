@@ -55,7 +55,13 @@ type Store struct {
 	w *sql.DB
 	// r is a pool of readers; in WAL mode each sees the last commit
 	// before its transaction began and never blocks the writer.
-	r       *sql.DB
+	r *sql.DB
+	// Statements of the window query, prepared once: planning the
+	// fourteen-branch query costs more than running it.
+	windowStmt, horizonStmt *sql.Stmt
+	// writer holds the object-write statements, prepared on w.
+	writer *objectWriter
+
 	now     func() time.Time
 	horizon time.Duration
 	cap     int
@@ -87,11 +93,23 @@ func Open(path string, opts Options) (*Store, error) {
 		s.w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	if s.writer, err = prepareObjectWriter(s.w); err != nil {
+		s.w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
 	if s.r, err = sql.Open("sqlite", dsn(path, false)); err != nil {
+		s.writer.close()
 		s.w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	s.r.SetMaxOpenConns(4)
+	if s.windowStmt, err = s.r.Prepare(windowSQL); err == nil {
+		s.horizonStmt, err = s.r.Prepare(horizonSQL)
+	}
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
 	return s, nil
 }
 
@@ -102,6 +120,9 @@ func dsn(path string, writer bool) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	if writer {
+		// A large import must not spill pages to the WAL mid-transaction
+		// and read them back: 64 MiB of page cache for the writer.
+		q.Add("_pragma", "cache_size(-65536)")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")
@@ -112,6 +133,14 @@ func dsn(path string, writer bool) string {
 // Close releases the store's connections.
 func (s *Store) Close() error {
 	var errs []error
+	for _, st := range []*sql.Stmt{s.windowStmt, s.horizonStmt} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	if s.writer != nil {
+		errs = append(errs, s.writer.close())
+	}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}

@@ -392,3 +392,44 @@ func TestWindowQueryUsesIndex(t *testing.T) {
 		t.Errorf("window query plan is not index range scans:\n%s", text)
 	}
 }
+
+// TestImportCatalog runs the same import below and above preloadAt: both
+// ways must agree on what is new, what is updated and which names clash.
+func TestImportCatalog(t *testing.T) {
+	for _, n := range []int{10, preloadAt + 100} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			s := openTemp(t, Options{})
+			c := model.Calendar{Owner: "alice", Name: "work"}
+			if err := s.CreateCalendar(ctx, &c); err != nil {
+				t.Fatal(err)
+			}
+			tm := model.Timing{Start: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), Duration: time.Hour, HasEnd: true}
+			pre := testObject(c.ID, "taken.ics", tm)
+			pre.UID = "x"
+			if _, err := s.PutObject(ctx, &pre, model.Condition{}); err != nil {
+				t.Fatal(err)
+			}
+			objs := make([]model.Object, n)
+			for i := range objs {
+				objs[i] = testObject(0, fmt.Sprintf("n%d.ics", i), tm)
+			}
+			objs[0].Name, objs[0].UID = "taken.ics", "new0" // a name held by another UID
+			objs[1].Name, objs[1].UID = "", "x"             // the stored UID
+			objs[2].UID, objs[3].UID = "dup", "dup"         // twice in one import
+			created, updated, err := s.PutObjects(ctx, c.ID, objs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if created != n-2 || updated != 2 {
+				t.Errorf("created %d, updated %d; want %d, 2", created, updated, n-2)
+			}
+			if objs[0].Name != hashName("new0") || objs[1].Name != "taken.ics" || objs[3].Name != objs[2].Name {
+				t.Errorf("names: %q %q %q %q", objs[0].Name, objs[1].Name, objs[2].Name, objs[3].Name)
+			}
+			list, err := s.ListObjects(ctx, c.ID, false)
+			if err != nil || len(list) != n-1 { // the one stored before and n-2 new
+				t.Errorf("stored %d objects (%v), want %d", len(list), err, n-1)
+			}
+		})
+	}
+}
