@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -34,12 +35,26 @@ func waitScreen(t *testing.T, tm *teatest.TestModel, text string) {
 		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
-// waitStore waits until cond holds of the store.
+// waitStore waits until cond holds of the store, checking every 10ms for
+// up to 5s; on failure it reports the model's state.
 func waitStore(t *testing.T, tm *teatest.TestModel, what string, cond func() bool) {
 	t.Helper()
-	t.Logf("waiting for %s", what)
-	teatest.WaitFor(t, tm.Output(), func([]byte) bool { return cond() },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	timeout := time.After(5 * time.Second)
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-timeout:
+			tm.Send(keyMsg("ctrl+c"))
+			m := tm.FinalModel(t, teatest.WithFinalTimeout(time.Second)).(*Model)
+			state := fmt.Sprintf("mode %v err %v info %q", m.mode, m.err, m.info)
+			if m.form != nil {
+				state += fmt.Sprintf(" form: waiting %v err %v saveErr %v title %q", m.form.waiting, m.form.err, m.form.saveErr, m.form.inputs[fTitle].Value())
+			}
+			t.Fatalf("store never showed %s; %s", what, state)
+		}
+	}
 }
 
 func keys(tm *teatest.TestModel, ks ...string) {
