@@ -260,7 +260,8 @@ func TestDemoIdempotent(t *testing.T) {
 	}
 	// "today" is Wednesday 4 March: the stand-up moved that day, is cancelled
 	// next Tuesday and removed (EXDATE) next Friday.
-	for _, want := range []string{`"summary":"Team stand-up (after the all-hands)","start":"2026-03-04T10:30:00Z"`, `"all_day":true`, `"summary":"Support shift: Dev (swapped with Ben)","start":"2026-03-04T08:00:00Z"`} {
+	for _, want := range []string{`"summary":"Team stand-up (after the all-hands)","start":"2026-03-04T10:30:00Z"`, `"all_day":true`, `"summary":"Support shift: Dev (swapped with Ben)","start":"2026-03-04T08:00:00Z"`,
+		`"summary":"Yoga (group)","start":"2026-03-11T08:00:00Z"`, `"summary":"Yoga (group)","start":"2026-03-13T18:30:00Z"`} {
 		if !strings.Contains(list1, want) {
 			t.Errorf("demo list lacks %s", want)
 		}
