@@ -511,3 +511,93 @@ func allCalendarIDs(ctx context.Context, tx *sql.Tx) ([]int64, error) {
 	}
 	return ids, rows.Err()
 }
+
+// extendBatch is how many objects ExtendIndex rewrites per transaction,
+// so other writers wait at most that long.
+const extendBatch = 200
+
+// ExtendIndex moves the index of open-ended rules forward as time passes:
+// every object whose rows stop less than half a horizon past now is
+// expanded again up to now + horizon. It changes no object, ETag or sync
+// token. Open calls it; a long-running process may call it now and then.
+// It returns how many objects it re-indexed.
+func (s *Store) ExtendIndex(ctx context.Context) (int, error) {
+	limit := s.now().Add(s.horizon / 2).Unix()
+	type stale struct {
+		id, calID int64
+		timing    string
+		until     int64
+	}
+	var list []stale
+	rows, err := s.r.QueryContext(ctx, `SELECT id, calendar_id, timing, indexed_until FROM objects
+		WHERE indexed_until IS NOT NULL AND indexed_until < ? AND last_end IS NULL`, limit)
+	if err != nil {
+		return 0, fmt.Errorf("store: extend index: %w", err)
+	}
+	for rows.Next() {
+		var st stale
+		if err := rows.Scan(&st.id, &st.calID, &st.timing, &st.until); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("store: extend index: %w", err)
+		}
+		list = append(list, st)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("store: extend index: %w", err)
+	}
+	n := 0
+	for len(list) > 0 {
+		batch := list[:min(extendBatch, len(list))]
+		list = list[len(batch):]
+		type work struct {
+			stale
+			plan indexPlan
+		}
+		var todo []work
+		for _, st := range batch {
+			t, err := decodeTiming(st.timing)
+			if err != nil {
+				return n, fmt.Errorf("store: extend index: object %d: %w", st.id, err)
+			}
+			p, err := s.plan(&t)
+			if err != nil {
+				return n, fmt.Errorf("store: extend index: object %d: %w", st.id, err)
+			}
+			// Rules cut by the row cap plan to the same rows: leave them.
+			if p.indexedUntil.Valid && p.indexedUntil.Int64 <= st.until {
+				continue
+			}
+			todo = append(todo, work{st, p})
+		}
+		if len(todo) == 0 {
+			continue
+		}
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			w := s.writer.bind(ctx, tx)
+			for _, wk := range todo {
+				// Skip an object rewritten since it was read.
+				res, err := tx.ExecContext(ctx, `UPDATE objects SET indexed_until = ? WHERE id = ? AND timing = ? AND indexed_until = ?`,
+					wk.plan.indexedUntil, wk.id, wk.timing, wk.until)
+				if err != nil {
+					return err
+				}
+				if k, _ := res.RowsAffected(); k == 0 {
+					continue
+				}
+				if _, err := w.clear.ExecContext(ctx, wk.id); err != nil {
+					return err
+				}
+				if err := insertRows(ctx, w.index, wk.calID, wk.id, wk.plan.rows); err != nil {
+					return err
+				}
+				n++
+			}
+			return nil
+		})
+		if err != nil {
+			return n, fmt.Errorf("store: extend index: %w", err)
+		}
+	}
+	return n, nil
+}

@@ -106,6 +106,9 @@ func Open(path string, opts Options) (*Store, error) {
 	if s.windowStmt, err = s.r.Prepare(windowSQL); err == nil {
 		s.horizonStmt, err = s.r.Prepare(horizonSQL)
 	}
+	if err == nil {
+		_, err = s.ExtendIndex(context.Background())
+	}
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)

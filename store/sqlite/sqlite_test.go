@@ -433,3 +433,55 @@ func TestImportCatalog(t *testing.T) {
 		})
 	}
 }
+
+func TestExtendIndex(t *testing.T) {
+	clk := newClock()
+	path := filepath.Join(t.TempDir(), "rota.db")
+	opts := Options{Now: clk.now, IndexHorizon: 30 * 24 * time.Hour}
+	s := openAt(t, path, opts)
+	c := model.Calendar{Owner: "alice", Name: "work"}
+	if err := s.CreateCalendar(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	tm := model.Timing{Start: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), Duration: time.Hour, HasEnd: true, RRule: "FREQ=WEEKLY"}
+	o := testObject(c.ID, "weekly.ics", tm)
+	if _, err := s.PutObject(ctx, &o, model.Condition{}); err != nil {
+		t.Fatal(err)
+	}
+	indexed := func() (rows int, until int64) {
+		t.Helper()
+		if err := s.r.QueryRowContext(ctx, `SELECT count(*), (SELECT indexed_until FROM objects) FROM instances`).Scan(&rows, &until); err != nil {
+			t.Fatal(err)
+		}
+		return rows, until
+	}
+	rows, until := indexed()
+	if rows != 5 { // 2 March to 30 March 2026, a horizon of 30 days past 1 March
+		t.Errorf("%d rows indexed, want 5", rows)
+	}
+	if n, err := s.ExtendIndex(ctx); err != nil || n != 0 {
+		t.Errorf("extend with nothing due: %d, %v", n, err)
+	}
+	head, _ := s.Head(ctx)
+	clk.t = clk.t.AddDate(1, 0, 0)
+	s2 := openAt(t, path, opts) // Open extends
+	rows2, until2 := indexed()
+	if until2 <= until || rows2 <= rows {
+		t.Errorf("after a year: %d rows until %d, was %d until %d", rows2, until2, rows, until)
+	}
+	if h, _ := s2.Head(ctx); h != head {
+		t.Errorf("extending the index moved head from %d to %d", head, h)
+	}
+	if got, _ := s2.Object(ctx, c.ID, "weekly.ics"); got.ETag != o.ETag {
+		t.Errorf("extending the index changed the etag")
+	}
+	r := model.Range{From: time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2027, 3, 29, 0, 0, 0, 0, time.UTC)}
+	ins, err := s2.Instances(ctx, nil, r, nil)
+	if err != nil || len(ins) != 4 {
+		t.Errorf("March 2027 after extending: %d instances (%v), want 4", len(ins), err)
+	}
+	var unindexed int
+	if err := s2.r.QueryRowContext(ctx, `SELECT count(*) FROM objects WHERE indexed_until < ?`, r.To.Unix()).Scan(&unindexed); err != nil || unindexed != 0 {
+		t.Errorf("%d objects still need expanding on the fly for March 2027 (%v)", unindexed, err)
+	}
+}
