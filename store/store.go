@@ -19,6 +19,24 @@
 //     ErrBadSyncToken.
 //   - Several processes may use one store at once; Head lets a door notice
 //     writes made by another process.
+//
+// Details every implementation keeps (store/storetest checks them):
+//   - Errors wrap model.ErrNotFound, model.ErrConflict, model.ErrInvalid
+//     (a Calendar failing Validate; an object without name, UID, component
+//     or data, or of a component its calendar does not take) and
+//     ErrBadSyncToken, for errors.Is.
+//   - ETags are plain ASCII without quotes and change on every write, even
+//     of the same bytes.
+//   - A calendar's SyncToken is the change-log position of its last write
+//     (objects or its own properties). Changes(cal, 0) lists every stored
+//     object as a put; Changes(cal, p) the latest change of each name
+//     after p (a put then delete is one delete), by position. Positions
+//     later than Head, or before the calendar existed, are ErrBadSyncToken.
+//   - Instances returns times in the zone asked for (floating and all-day
+//     values placed in it, the others converted), sorted by start; an
+//     object without a start (an undated task) has no instance.
+//   - PutObjects upserts by UID (an update keeps the stored name) and names
+//     new objects "<uid>.ics" when they have no name.
 package store
 
 import "errors"
