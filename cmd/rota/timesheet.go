@@ -86,12 +86,13 @@ func (c *tsCmd) flags(sub string) *flag.FlagSet {
 }
 
 // open resolves the person and their timesheet calendar (created on first
-// use, in the display zone), and the zone its days are counted in.
+// use, in the display zone, owned by the login named like the person so it
+// shows in that login's CalDAV home), and the zone its days are counted in.
 func (c *tsCmd) open() error {
 	if c.person == "" {
 		c.person = c.user
 	}
-	cal, err := c.store.TimesheetCalendar(c.ctx, c.user, c.person, zoneName(c.loc))
+	cal, err := c.store.TimesheetCalendar(c.ctx, c.person, c.person, zoneName(c.loc))
 	if err != nil {
 		return err
 	}

@@ -317,3 +317,32 @@ func BenchmarkTimesheetMonthReport(b *testing.B) {
 		}
 	}
 }
+
+// TestTimesheetOtherPerson: a manager logs and approves for someone else;
+// the timesheet belongs to that person's login.
+func TestTimesheetOtherPerson(t *testing.T) {
+	store := newStore(t)
+	now := time.Date(2026, 11, 20, 18, 0, 0, 0, berlin)
+	tsMust(t, store, now, "log", "--person", "bob", "--from", "09:00", "--to", "11:00", "--activity", "install")
+	if out := tsMust(t, store, now, "show", "--person", "bob"); !strings.Contains(out, "install") {
+		t.Errorf("bob's day:\n%s", out)
+	}
+	if out := tsMust(t, store, now, "show"); strings.Contains(out, "install") {
+		t.Errorf("ann's day shows bob's entry:\n%s", out)
+	}
+	tsMust(t, store, now, "submit", "--person", "bob")
+	tsMust(t, store, now, "approve", "--person", "bob")
+	if _, err := tsRun(t, store, now, "log", "--person", "bob", "--from", "12:00", "--to", "13:00"); !errors.Is(err, model.ErrReadOnly) {
+		t.Errorf("log on bob's approved day: %v", err)
+	}
+	tsMust(t, store, now, "log", "--from", "12:00", "--to", "13:00") // ann's day is open
+	st, err := sqlite.Open(store, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cals, err := st.Calendars(context.Background(), "bob")
+	if err != nil || len(cals) != 1 || cals[0].Kind != model.CalendarTimesheet || cals[0].Person != "bob" || cals[0].TimeZone != "Europe/Berlin" {
+		t.Errorf("bob's calendars: %+v %v", cals, err)
+	}
+}
