@@ -282,3 +282,59 @@ func TestOutlookDisplayNameZone(t *testing.T) {
 		t.Errorf("a zone naming no known city was accepted")
 	}
 }
+
+// TestRoundTripTable: each snippet decodes, its Data decodes to the same
+// bytes, and Encode of the objects re-imports with the same properties;
+// want lists text Data must hold exactly.
+func TestRoundTripTable(t *testing.T) {
+	ev := func(body string) string {
+		return head + "BEGIN:VEVENT\r\nUID:u\r\nDTSTAMP:20250101T000000Z\r\nDTSTART:20250101T100000Z\r\n" + body + "END:VEVENT\r\nEND:VCALENDAR\r\n"
+	}
+	cases := []struct {
+		name, in string
+		want     []string
+	}{
+		{"quoted params", ev("ATTENDEE;CN=\"Doe, Jane\";X-P=\"a:b\";DELEGATED-FROM=\"mailto:a@x\",\"mailto:b@x\":mailto:j@x\r\n"),
+			[]string{`ATTENDEE;CN="Doe, Jane";X-P="a:b";DELEGATED-FROM="mailto:a@x","mailto:b@x"`}},
+		{"empty param value", ev("X-A;X-EMPTY=:v\r\n"), []string{"X-A;X-EMPTY=:v"}},
+		{"escaped text", ev("DESCRIPTION:a\\,b\\;c\\\\d\\ne\r\n"), []string{`DESCRIPTION:a\,b\;c\\d\ne`}},
+		{"unknown component in alarm", ev("BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT5M\r\nX-WR-ALARMUID:1\r\nBEGIN:X-THING\r\nX-Y:1\r\nEND:X-THING\r\nEND:VALARM\r\n"),
+			[]string{"BEGIN:X-THING\r\nX-Y:1\r\nEND:X-THING"}},
+		{"lower-case names", ev("x-apple-structured-location;value=uri;x-title=Home:geo:1,2\r\n"),
+			[]string{"X-APPLE-STRUCTURED-LOCATION;VALUE=uri;X-TITLE=Home:geo:1,2"}},
+		{"order kept", ev("X-B:2\r\nSUMMARY:s\r\nX-A:1\r\n"), []string{"X-B:2\r\nSUMMARY:s\r\nX-A:1"}},
+		{"long utf-8", ev("SUMMARY:" + strings.Repeat("日本語", 40) + "\r\n"), nil},
+		{"tab in value", ev("X-T:a\tb\r\n"), []string{"X-T:a\tb"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			objs, err := Decode(strings.NewReader(c.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := objs[0]
+			for _, w := range c.want {
+				if !strings.Contains(string(o.Data), w) {
+					t.Errorf("Data lacks %q:\n%s", w, o.Data)
+				}
+			}
+			checkFolded(t, o.Data)
+			checkGoICal(t, o)
+			again, err := DecodeObject(o.Data)
+			if err != nil || string(again.Data) != string(o.Data) {
+				t.Fatalf("Data not stable: %v\n%s\n%s", err, o.Data, again.Data)
+			}
+			var sb strings.Builder
+			if err := Encode(&sb, objs, ""); err != nil {
+				t.Fatal(err)
+			}
+			back, err := Decode(strings.NewReader(sb.String()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, w := propsByUID(t, back), propsByUID(t, objs); strings.Join(g["u"], "\n") != strings.Join(w["u"], "\n") {
+				t.Errorf("changed through Encode:\n%q\n%q", g["u"], w["u"])
+			}
+		})
+	}
+}
