@@ -69,6 +69,10 @@ type Config struct {
 	// Now is the clock (DTSTAMP of free-busy answers, auth cache expiry);
 	// nil means time.Now.
 	Now func() time.Time
+	// CacheBytes bounds the object data the handler keeps in memory
+	// (checked against the change log on every request, so never stale);
+	// 0 means 256 MiB, a negative value caches none.
+	CacheBytes int64
 	// AuthCacheTTL is how long a verified login is remembered in memory so
 	// that bcrypt does not bound request rates; 0 means one minute, a
 	// negative value disables the cache.
@@ -89,6 +93,8 @@ type Handler struct {
 
 	feedMu    sync.Mutex
 	feedCache map[string]feedEntry
+
+	mirror *mirror
 }
 
 // New returns the CalDAV handler over cfg.Store.
@@ -110,6 +116,14 @@ func New(cfg Config) *Handler {
 	}
 	if h.now == nil {
 		h.now = time.Now
+	}
+	switch {
+	case cfg.CacheBytes == 0:
+		h.mirror = newMirror(256 << 20)
+	case cfg.CacheBytes < 0:
+		h.mirror = newMirror(0)
+	default:
+		h.mirror = newMirror(cfg.CacheBytes)
 	}
 	if h.authTTL == 0 {
 		h.authTTL = time.Minute

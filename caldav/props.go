@@ -291,7 +291,7 @@ func (pr *propRequest) cheap() bool {
 	}
 	for _, n := range pr.names {
 		switch n {
-		case pGetETag, pLastModified, pResourceType, pOwner, pCurrentPrincipal, pPrivileges, pDisplayName:
+		case pGetETag, pLastModified, pResourceType, pOwner, pCurrentPrincipal, pPrivileges, pDisplayName, pContentType:
 		default:
 			if n.Space == nsDAV || n.Space == nsCalDAV {
 				if containsName(objectProps, n) || n == pCalendarData {
@@ -470,20 +470,26 @@ func (q *request) propfind() {
 		var objs []model.Object
 		if d > 0 {
 			if pr.cheap() {
-				// The change log's listing of what is stored (position 0)
-				// carries name, ETag and time without the indexed timing:
-				// the fast way to answer the getetag listings clients poll.
-				changes, _, err := q.h.store.Changes(ctx, c.ID, 0)
+				// The mirror of the collection, kept current from the
+				// change log, answers the getetag listings clients poll
+				// without scanning the objects table.
+				col, err := q.h.mirror.sync(ctx, q.h.store, c)
 				if err != nil {
 					q.h.fail(q.w, q.r, err)
 					return
 				}
-				objs = make([]model.Object, 0, len(changes))
-				for i := range changes {
-					if ch := &changes[i]; ch.Op == model.OpPut {
-						objs = append(objs, model.Object{Name: ch.Name, UID: ch.UID, ETag: ch.ETag, Modified: ch.When})
-					}
+				members := col.list()
+				m := newMultistatus(q.w, q.r)
+				pr.write(m, calendarHref(q.user, c.Name), calendarProps, deadProps(c),
+					func(n xml.Name) (propVal, bool) { return q.calendarProp(c, n) })
+				base := calendarHref(q.user, c.Name)
+				for i := range members {
+					o := members[i].object(c.ID)
+					pr.write(m, base+pathEscape(o.Name), objectProps, nil,
+						func(n xml.Name) (propVal, bool) { return q.objectProp(c, &o, n) })
 				}
+				m.close("")
+				return
 			} else {
 				withData := pr.wants(pCalendarData) || pr.wants(pContentLength) || pr.allprop || pr.propname
 				if objs, err = q.h.store.ListObjects(ctx, c.ID, withData); err != nil {

@@ -132,9 +132,13 @@ func (q *request) calendarQuery(root *node) {
 	c := q.cal
 	needData := pr.wants(pCalendarData) || pr.wants(pContentLength) || pr.allprop
 
+	comp, tr, simple := filter.simple()
+	if tr != nil && simple && (pr.wants(pCalendarData) || !needData) && !pr.allprop && !pr.propname {
+		q.queryIndexed(&pr, comp, tr, spec, loc)
+		return
+	}
 	var objs []model.Object
 	exact := false // true when objs need no further filtering
-	comp, tr, simple := filter.simple()
 	switch {
 	case tr != nil:
 		// The instance index narrows the candidates to the objects with an
@@ -195,6 +199,68 @@ func (q *request) calendarQuery(root *node) {
 		q.writeObject(m, base, o, &pr, spec, parsed, loc)
 	}
 	m.close("")
+}
+
+// queryIndexed answers a time-range-only query from the store's instance
+// index and the mirror: no object is parsed (unless expanded) and cached
+// data is written as stored, already escaped.
+func (q *request) queryIndexed(pr *propRequest, comp string, tr *timeRange, spec *dataSpec, loc *time.Location) {
+	ctx := q.r.Context()
+	c := q.cal
+	col, err := q.h.mirror.sync(ctx, q.h.store, c)
+	if err != nil {
+		q.h.fail(q.w, q.r, err)
+		return
+	}
+	insts, err := q.h.store.Instances(ctx, []int64{c.ID}, tr.rng(), loc)
+	if err != nil {
+		q.h.fail(q.w, q.r, err)
+		return
+	}
+	names := make([]string, 0, len(insts))
+	seen := make(map[string]struct{}, len(insts))
+	for i := range insts {
+		n := insts[i].ObjectName
+		if _, dup := seen[n]; !dup {
+			seen[n] = struct{}{}
+			names = append(names, n)
+		}
+	}
+	members, err := q.h.mirror.fetch(ctx, q.h.store, c.ID, col, names)
+	if err != nil {
+		q.h.fail(q.w, q.r, err)
+		return
+	}
+	m := newMultistatus(q.w, q.r)
+	base := calendarHref(q.user, c.Name)
+	for i := range members {
+		mb := &members[i]
+		if !strings.EqualFold(mb.component, comp) {
+			continue
+		}
+		q.writeMember(m, c, base, mb, pr, spec, loc)
+	}
+	m.close("")
+}
+
+// writeMember writes a mirrored object's response.
+func (q *request) writeMember(m *msWriter, c *model.Calendar, base string, mb *member, pr *propRequest, spec *dataSpec, loc *time.Location) {
+	o := mb.object(c.ID)
+	if spec != nil && pr.wants(pCalendarData) {
+		if data, err := spec.render(&o, nil, loc); err == nil {
+			o.Data = data
+		} else {
+			q.h.log.Warn("caldav: render calendar-data", "object", o.Name, "err", err)
+		}
+		pr.write(m, base+pathEscape(o.Name), objectProps, nil, func(n xml.Name) (propVal, bool) { return q.objectProp(c, &o, n) })
+		return
+	}
+	pr.write(m, base+pathEscape(o.Name), objectProps, nil, func(n xml.Name) (propVal, bool) {
+		if n == pCalendarData && mb.escaped != nil {
+			return propVal{name: n, escaped: mb.escaped}, true
+		}
+		return q.objectProp(c, &o, n)
+	})
 }
 
 // writeObject writes one object's response, rendering calendar-data as the
@@ -360,7 +426,7 @@ func (q *request) multiget(root *node) {
 		}
 		items = append(items, it)
 	}
-	found := map[[2]string]*model.Object{}
+	found := map[[2]string]*member{}
 	cals := map[string]*model.Calendar{}
 	for calName, names := range byCal {
 		var c *model.Calendar
@@ -377,13 +443,18 @@ func (q *request) multiget(root *node) {
 			c = &cc
 		}
 		cals[calName] = c
-		objs, err := q.h.store.ObjectsByName(ctx, c.ID, names)
+		col, err := q.h.mirror.sync(ctx, q.h.store, c)
 		if err != nil {
 			q.h.fail(q.w, q.r, err)
 			return
 		}
-		for i := range objs {
-			found[[2]string{calName, objs[i].Name}] = &objs[i]
+		members, err := q.h.mirror.fetch(ctx, q.h.store, c.ID, col, names)
+		if err != nil {
+			q.h.fail(q.w, q.r, err)
+			return
+		}
+		for i := range members {
+			found[[2]string{calName, members[i].name}] = &members[i]
 		}
 	}
 	m := newMultistatus(q.w, q.r)
@@ -392,22 +463,13 @@ func (q *request) multiget(root *node) {
 			m.status(it.href, it.code)
 			continue
 		}
-		o := found[[2]string{it.cal, it.name}]
-		if o == nil {
+		mb := found[[2]string{it.cal, it.name}]
+		if mb == nil {
 			m.status(it.href, http.StatusNotFound)
 			continue
 		}
 		c := cals[it.cal]
-		obj := o
-		if spec != nil && pr.wants(pCalendarData) {
-			if data, err := spec.render(o, nil, loc); err == nil {
-				cp := *o
-				cp.Data = data
-				obj = &cp
-			}
-		}
-		pr.write(m, objectHref(q.user, c.Name, o.Name), objectProps, nil,
-			func(n xml.Name) (propVal, bool) { return q.objectProp(c, obj, n) })
+		q.writeMember(m, c, calendarHref(q.user, c.Name), mb, &pr, spec, loc)
 	}
 	m.close("")
 }

@@ -253,6 +253,8 @@ type propVal struct {
 	attrs string
 	value string
 	data  []byte // calendar-data written escaped, to skip one copy
+	// escaped is calendar-data already escaped (from the mirror).
+	escaped []byte
 }
 
 // msWriter streams a 207 Multi-Status body.
@@ -297,12 +299,14 @@ func (m *msWriter) response(href string, found []propVal, missing []xml.Name, ot
 		w.WriteString("<D:propstat><D:prop>")
 		for i := range found {
 			p := &found[i]
-			if p.value == "" && p.data == nil {
+			if p.value == "" && p.data == nil && p.escaped == nil {
 				openTag(w, p.name, p.attrs, true)
 				continue
 			}
 			openTag(w, p.name, p.attrs, false)
-			if p.data != nil {
+			if p.escaped != nil {
+				w.Write(p.escaped)
+			} else if p.data != nil {
 				escapeBytes(w, p.data)
 			} else {
 				w.WriteString(p.value)

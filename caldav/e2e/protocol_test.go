@@ -10,6 +10,7 @@ import (
 
 	"rota/caldav"
 	"rota/model"
+	"rota/model/ics"
 )
 
 func TestAuth(t *testing.T) {
@@ -480,4 +481,39 @@ func (p *panicky) ListObjects(ctx context.Context, calID int64, withData bool) (
 		panic("boom")
 	}
 	return p.caldavStore.ListObjects(ctx, calID, withData)
+}
+
+// TestOtherDoorWrites: writes made straight into the store (the TUI, a
+// second process) show in the next answer, although the handler keeps
+// listings and data in memory.
+func TestOtherDoorWrites(t *testing.T) {
+	e := newEnv(t)
+	e.put("x.ics", event("x", ":20260302T100000Z", ":20260302T110000Z", "SUMMARY:Before")).must(t, 201, "put")
+	q := query(`<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="20260302T000000Z" end="20260303T000000Z"/></C:comp-filter></C:comp-filter>`, "<D:getetag/><C:calendar-data/>")
+	mg := `<?xml version="1.0"?><C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/><C:calendar-data/></D:prop><D:href>` + calPath + `x.ics</D:href></C:calendar-multiget>`
+	pf := `<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>`
+	e.do("REPORT", calPath, q, "Depth", "1").must(t, 207, "query").has(t, "SUMMARY:Before")
+	e.do("REPORT", calPath, mg, "Depth", "1").must(t, 207, "multiget").has(t, "SUMMARY:Before")
+	listed := e.do("PROPFIND", calPath, pf, "Depth", "1").body
+
+	ctx := context.Background()
+	c, _ := e.store.Calendar(ctx, "alice", "work")
+	o, err := ics.DecodeObject([]byte(event("x", ":20260302T100000Z", ":20260302T110000Z", "SUMMARY:After")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.CalendarID, o.Name = c.ID, "x.ics"
+	if _, err := e.store.PutObject(ctx, &o, model.Condition{}); err != nil {
+		t.Fatal(err)
+	}
+	e.do("REPORT", calPath, q, "Depth", "1").must(t, 207, "query").has(t, "SUMMARY:After", o.ETag)
+	e.do("REPORT", calPath, mg, "Depth", "1").must(t, 207, "multiget").has(t, "SUMMARY:After", o.ETag)
+	if after := e.do("PROPFIND", calPath, pf, "Depth", "1").body; after == listed || !strings.Contains(after, o.ETag) {
+		t.Errorf("listing did not follow the write:\n%s", after)
+	}
+	if err := e.store.DeleteObject(ctx, c.ID, "x.ics", model.Condition{}); err != nil {
+		t.Fatal(err)
+	}
+	e.do("REPORT", calPath, mg, "Depth", "1").must(t, 207, "multiget").has(t, "x.ics</D:href><D:status>HTTP/1.1 404")
+	e.do("PROPFIND", calPath, pf, "Depth", "1").lacks(t, "x.ics")
 }

@@ -1,0 +1,241 @@
+package caldav
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"rota/model"
+	"rota/store"
+)
+
+// The mirror keeps, per calendar, an in-memory copy of the collection's
+// listing (name, UID, ETag, time) and, within a byte budget, of the
+// objects' data already escaped for XML. It is brought up to date from
+// the store's change log on every request (Changes since the position it
+// reflects, a cheap indexed read), so it is never stale: a write through
+// any door, in any process, bumps the calendar's sync token in the same
+// transaction, and the next request applies it before answering. This
+// is what lets a PROPFIND of 10k members or a query returning hundreds of
+// objects be answered without scanning or reading the objects table.
+
+// member is one object as the mirror knows it.
+type member struct {
+	name, uid, etag string
+	modified        time.Time
+	component       string // "" until the data was read
+	timing          *model.Timing
+	data            []byte // stored bytes; nil when not cached
+	escaped         []byte // data escaped for XML character content
+}
+
+// collection is the mirror of one calendar.
+type collection struct {
+	mu     sync.RWMutex
+	loaded bool
+	pos    int64 // change-log position reflected
+	byName map[string]*member
+	sorted []*member // byName in name order; nil when membership changed
+}
+
+type mirror struct {
+	mu    sync.Mutex
+	cols  map[int64]*collection
+	bytes atomic.Int64 // cached data and escaped bytes, all collections
+	limit int64
+}
+
+func newMirror(limit int64) *mirror {
+	return &mirror{cols: map[int64]*collection{}, limit: limit}
+}
+
+func (m *mirror) collection(id int64) *collection {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := m.cols[id]
+	if c == nil {
+		if len(m.cols) >= 256 {
+			// Many calendars: start over rather than track usage.
+			for k := range m.cols {
+				delete(m.cols, k)
+			}
+			m.bytes.Store(0)
+		}
+		c = &collection{}
+		m.cols[id] = c
+	}
+	return c
+}
+
+// sync brings the mirror of cal up to the calendar's sync token.
+func (m *mirror) sync(ctx context.Context, st Store, cal *model.Calendar) (*collection, error) {
+	c := m.collection(cal.ID)
+	c.mu.RLock()
+	fresh := c.loaded && c.pos >= cal.SyncToken
+	c.mu.RUnlock()
+	if fresh {
+		return c, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.loaded && c.pos >= cal.SyncToken {
+		return c, nil
+	}
+	if c.loaded {
+		changes, pos, err := st.Changes(ctx, cal.ID, c.pos)
+		if err == nil {
+			for i := range changes {
+				m.apply(c, &changes[i])
+			}
+			c.pos = pos
+			return c, nil
+		}
+		if !errors.Is(err, store.ErrBadSyncToken) {
+			return nil, err
+		}
+	}
+	changes, pos, err := st.Changes(ctx, cal.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	m.drop(c)
+	c.byName = make(map[string]*member, len(changes))
+	for i := range changes {
+		m.apply(c, &changes[i])
+	}
+	c.pos, c.loaded = pos, true
+	return c, nil
+}
+
+// apply records one change; the caller holds c.mu.
+func (m *mirror) apply(c *collection, ch *model.Change) {
+	old := c.byName[ch.Name]
+	switch ch.Op {
+	case model.OpDelete:
+		if old != nil {
+			m.bytes.Add(-int64(len(old.data) + len(old.escaped)))
+			delete(c.byName, ch.Name)
+			c.sorted = nil
+		}
+	default:
+		if old != nil {
+			if old.etag == ch.ETag {
+				return
+			}
+			m.bytes.Add(-int64(len(old.data) + len(old.escaped)))
+			*old = member{name: ch.Name, uid: ch.UID, etag: ch.ETag, modified: ch.When}
+			return
+		}
+		c.byName[ch.Name] = &member{name: ch.Name, uid: ch.UID, etag: ch.ETag, modified: ch.When}
+		c.sorted = nil
+	}
+}
+
+func (m *mirror) drop(c *collection) {
+	for _, mb := range c.byName {
+		m.bytes.Add(-int64(len(mb.data) + len(mb.escaped)))
+	}
+	c.byName, c.sorted, c.loaded = nil, nil, false
+}
+
+// list returns copies of every member in name order.
+func (c *collection) list() []member {
+	c.mu.RLock()
+	if c.sorted != nil {
+		out := make([]member, len(c.sorted))
+		for i, mb := range c.sorted {
+			out[i] = *mb
+		}
+		c.mu.RUnlock()
+		return out
+	}
+	c.mu.RUnlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sorted == nil {
+		c.sorted = make([]*member, 0, len(c.byName))
+		for _, mb := range c.byName {
+			c.sorted = append(c.sorted, mb)
+		}
+		sort.Slice(c.sorted, func(i, j int) bool { return c.sorted[i].name < c.sorted[j].name })
+	}
+	out := make([]member, len(c.sorted))
+	for i, mb := range c.sorted {
+		out[i] = *mb
+	}
+	return out
+}
+
+// fetch returns copies of the named members with their data, reading the
+// ones not cached from the store in one query. Names not stored are left
+// out; the order of names is kept.
+func (m *mirror) fetch(ctx context.Context, st Store, calID int64, c *collection, names []string) ([]member, error) {
+	out := make([]member, 0, len(names))
+	var missing []string
+	c.mu.RLock()
+	for _, n := range names {
+		mb := c.byName[n]
+		if mb == nil {
+			continue
+		}
+		if mb.data == nil {
+			missing = append(missing, n)
+		}
+	}
+	c.mu.RUnlock()
+	var fetched map[string]*model.Object
+	if len(missing) > 0 {
+		objs, err := st.ObjectsByName(ctx, calID, missing)
+		if err != nil {
+			return nil, err
+		}
+		fetched = make(map[string]*model.Object, len(objs))
+		for i := range objs {
+			fetched[objs[i].Name] = &objs[i]
+		}
+		keep := m.bytes.Load() < m.limit
+		c.mu.Lock()
+		for _, o := range fetched {
+			mb := c.byName[o.Name]
+			if mb == nil || mb.etag != o.ETag || mb.data != nil || !keep {
+				continue
+			}
+			mb.data = o.Data
+			mb.component = o.Component
+			mb.timing = &o.Timing
+			var b bytes.Buffer
+			b.Grow(len(o.Data) + len(o.Data)/16)
+			escapeBytes(&b, o.Data)
+			mb.escaped = b.Bytes()
+			m.bytes.Add(int64(len(mb.data) + len(mb.escaped)))
+		}
+		c.mu.Unlock()
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for _, n := range names {
+		mb := c.byName[n]
+		if o := fetched[n]; o != nil && (mb == nil || mb.data == nil || mb.etag != o.ETag) {
+			// Not cached (budget, or a write raced): answer from the read.
+			out = append(out, member{name: o.Name, uid: o.UID, etag: o.ETag, modified: o.Modified, component: o.Component, data: o.Data, timing: &o.Timing})
+			continue
+		}
+		if mb != nil && mb.data != nil {
+			out = append(out, *mb)
+		}
+	}
+	return out, nil
+}
+
+// object turns a member into the model.Object the property code takes.
+func (mb *member) object(calID int64) model.Object {
+	o := model.Object{CalendarID: calID, Name: mb.name, UID: mb.uid, ETag: mb.etag, Modified: mb.modified, Component: mb.component, Data: mb.data}
+	if mb.timing != nil {
+		o.Timing = *mb.timing
+	}
+	return o
+}
