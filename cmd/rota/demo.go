@@ -247,7 +247,7 @@ func (d *demo) work() demoCalendar {
 		as(ben, model.RoleChair, model.InviteAccepted),
 		as(model.Participant{Name: "María López (Northwind)", Email: "maria.lopez@northwind.example", Type: model.TypeIndividual}, model.RoleRequired, model.InviteNeedsAction),
 		as(chloe, model.RoleRequired, model.InviteDeclined),
-		as(dev, model.RoleOptional, model.InviteTentative),
+		as(ana, model.RoleOptional, model.InviteTentative),
 		roomEverest, projector,
 	}
 	review.Resources = []string{"everest", "projector-1"}
@@ -268,11 +268,13 @@ func (d *demo) work() demoCalendar {
 	dentist.Organizer = &ana
 	c.objects = append(c.objects, demoObject{master: dentist})
 
-	visit := d.timed("demo-contoso-visit@rota.example", "Site visit: Contoso warehouse", model.KindAppointment, d.at(3, 10, 0), 2*time.Hour)
+	visit := d.timed("demo-contoso-visit@rota.example", "Site visit: Contoso warehouse", model.KindAppointment, d.at(3, 10, 15), 75*time.Minute)
 	visit.Location = "Contoso Ltd, Harbour Road 12"
 	visit.Organizer = &dev
 	visit.Participants = []model.Participant{as(dev, model.RoleChair, model.InviteAccepted), as(ben, model.RoleRequired, model.InviteAccepted)}
-	visit.LeadTime, visit.LagTime = 45*time.Minute, 30*time.Minute // travel there and back
+	// Travel there and back: blocked from the end of the stand-up to the
+	// start of Dev's late shift.
+	visit.LeadTime, visit.LagTime = 45*time.Minute, 30*time.Minute
 	visit.Labels = []model.Label{labelClient}
 	c.objects = append(c.objects, demoObject{master: visit})
 
@@ -281,7 +283,7 @@ func (d *demo) work() demoCalendar {
 	lunch.Status = model.StatusTentative
 	c.objects = append(c.objects, demoObject{master: lunch})
 
-	oneOnOne := d.timed("demo-1on1@rota.example", "1:1 Ana / Ben", model.KindAppointment, d.at(-14, 16, 0), 30*time.Minute)
+	oneOnOne := d.timed("demo-1on1@rota.example", "1:1 Ana / Ben", model.KindAppointment, d.at(-14, 8, 30), 30*time.Minute)
 	oneOnOne.Organizer = &ana
 	oneOnOne.Participants = []model.Participant{as(ana, model.RoleChair, model.InviteAccepted), as(ben, model.RoleRequired, model.InviteAccepted)}
 	oneOnOne.Recurrence = &model.Recurrence{RRule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;COUNT=10"}
@@ -299,14 +301,14 @@ func (d *demo) shifts() demoCalendar {
 	c := demoCalendar{cal: d.cal("shifts", "Support shifts", "#2DA44E", model.CalendarEvents, "", "VEVENT")}
 	until := ";UNTIL=" + d.at(7*12, 0, 0).UTC().Format("20060102T150405Z")
 
-	early := d.timed("demo-shift-ben@rota.example", "Support shift: Ben (early)", model.KindShift, d.at(-7, 8, 0), 8*time.Hour)
+	early := d.timed("demo-shift-ben@rota.example", "Support shift: Ben (early)", model.KindShift, d.at(-7, 9, 30), 8*time.Hour)
 	early.Organizer = &ben
 	early.Labels = []model.Label{labelSupport}
 	early.Recurrence = &model.Recurrence{RRule: "FREQ=WEEKLY;BYDAY=MO,WE,FR" + until}
 	swap := early // Ben swapped this Wednesday with Dev
 	swap.Recurrence = nil
-	swap.RecurrenceID = d.at(2, 8, 0)
-	swap.Start, swap.End = d.at(2, 8, 0), d.at(2, 16, 0)
+	swap.RecurrenceID = d.at(2, 9, 30)
+	swap.Start, swap.End = d.at(2, 9, 30), d.at(2, 17, 30)
 	swap.Title = "Support shift: Dev (swapped with Ben)"
 	swap.Organizer = &dev
 	c.objects = append(c.objects, demoObject{master: early, overrides: []model.Event{swap}})

@@ -3,14 +3,16 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 	"time"
 
 	"rota/model"
+	"rota/planner"
 )
 
-const listUsage = "[--from DATE] [--to DATE] [--calendar NAME] [--json]"
+const listUsage = "[--from DATE] [--to DATE] [--calendar NAME] [--json] [--conflicts=false]"
 
 // cmdList runs `rota list`: every instance in [from, to), sorted by start,
 // one per line. DATE is YYYY-MM-DD (midnight in --tz), RFC 3339, today,
@@ -21,6 +23,7 @@ func cmdList(e *env, args []string) error {
 	to := fs.String("to", "", "end of the window: `DATE`, exclusive (default from + 7 days)")
 	calName := fs.String("calendar", "", "only this calendar `NAME` (default all)")
 	asJSON := fs.Bool("json", false, "one JSON object per line")
+	withConflicts := fs.Bool("conflicts", true, "mark instances that clash over a person or resource (JSON: a conflicts field)")
 	if rest, err := e.parse(fs, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
@@ -56,12 +59,20 @@ func cmdList(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("list: %w", err)
 	}
+	var clashes map[int][]string
+	if *withConflicts && (!*asJSON || flagSet(fs, "conflicts")) {
+		if clashes, err = e.conflicts(r, insts); err != nil {
+			fmt.Fprintf(e.stderr, "rota: list: conflicts not checked: %v\n", err)
+		}
+	}
 	w := bufio.NewWriter(e.stdout)
 	if *asJSON {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
-		for _, in := range insts {
-			if err := enc.Encode(listJSON(in, names[in.CalendarID], e.loc)); err != nil {
+		for i, in := range insts {
+			j := listJSON(in, names[in.CalendarID], e.loc)
+			j.Conflicts = clashes[i]
+			if err := enc.Encode(j); err != nil {
 				return err
 			}
 		}
@@ -71,8 +82,12 @@ func cmdList(e *env, args []string) error {
 	for _, n := range names {
 		width = max(width, len(n))
 	}
-	for _, in := range insts {
-		fmt.Fprintln(w, listLine(in, names[in.CalendarID], width, e.loc))
+	for i, in := range insts {
+		line := listLine(in, names[in.CalendarID], width, e.loc)
+		for _, c := range clashes[i] {
+			line += "  ! " + c
+		}
+		fmt.Fprintln(w, line)
 	}
 	if len(insts) == 0 {
 		fmt.Fprintf(e.stderr, "nothing between %s and %s\n", r.From.Format("2006-01-02 15:04"), r.To.Format("2006-01-02 15:04"))
@@ -94,6 +109,8 @@ type instanceJSON struct {
 	Floating     bool   `json:"floating"`
 	Overridden   bool   `json:"overridden"`
 	Object       string `json:"object"`
+	// Conflicts is there with --conflicts: what the instance clashes over.
+	Conflicts []string `json:"conflicts,omitempty"`
 }
 
 func listJSON(in model.Instance, cal string, loc *time.Location) instanceJSON {
@@ -186,4 +203,73 @@ func parseDate(s string, now time.Time, loc *time.Location) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("%q is not a date: use YYYY-MM-DD, RFC 3339 (2026-11-23T09:00:00+01:00) or today", s)
+}
+
+// conflicts finds the clashes among everything stored in r (people booked
+// twice, resources over-used, buffers included: planner.Conflicts) and
+// returns them by index into insts: each conflict goes to the instance of
+// its UID nearest to where the clash is.
+func (e *env) conflicts(r model.Range, insts []model.Instance) (map[int][]string, error) {
+	cs, err := planner.Conflicts(e.ctx, e.store, r, e.loc)
+	if err != nil || len(cs) == 0 {
+		return nil, err
+	}
+	byUID := map[string][]int{}
+	for i, in := range insts {
+		byUID[in.UID] = append(byUID[in.UID], i)
+	}
+	// nearest is the instance of uid nearest to t, -1 if none is listed.
+	nearest := func(uid string, t time.Time) int {
+		best, dist := -1, time.Duration(0)
+		for _, i := range byUID[uid] {
+			if d := distance(insts[i].Start, insts[i].End, t); best < 0 || d < dist {
+				best, dist = i, d
+			}
+		}
+		return best
+	}
+	summary := func(uid string, t time.Time) string {
+		if i := nearest(uid, t); i >= 0 {
+			return oneLine(insts[i].Summary)
+		}
+		return uid
+	}
+	out := map[int][]string{}
+	for _, c := range cs {
+		best := nearest(c.UID, c.From)
+		if best < 0 {
+			continue
+		}
+		var msg string
+		switch c.Kind {
+		case model.ConflictPerson:
+			msg = fmt.Sprintf("clash: %s also in %q", c.Who, summary(c.With, c.From))
+		case model.ConflictResource:
+			msg = fmt.Sprintf("clash: %s already taken by %q", c.Who, summary(c.With, c.From))
+		case model.ConflictRoomCapacity:
+			msg = fmt.Sprintf("clash: room %s too small", c.Who)
+		default:
+			msg = fmt.Sprintf("clash: %s out of service", c.Who)
+		}
+		out[best] = append(out[best], msg)
+	}
+	return out, nil
+}
+
+// distance is how far t lies from [start, end].
+func distance(start, end, t time.Time) time.Duration {
+	switch {
+	case t.Before(start):
+		return start.Sub(t)
+	case t.After(end):
+		return t.Sub(end)
+	}
+	return 0
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

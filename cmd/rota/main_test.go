@@ -260,7 +260,7 @@ func TestDemoIdempotent(t *testing.T) {
 	}
 	// "today" is Wednesday 4 March: the stand-up moved that day, is cancelled
 	// next Tuesday and removed (EXDATE) next Friday.
-	for _, want := range []string{`"summary":"Team stand-up (after the all-hands)","start":"2026-03-04T10:30:00Z"`, `"all_day":true`, `"summary":"Support shift: Dev (swapped with Ben)","start":"2026-03-04T08:00:00Z"`,
+	for _, want := range []string{`"summary":"Team stand-up (after the all-hands)","start":"2026-03-04T10:30:00Z"`, `"all_day":true`, `"summary":"Support shift: Dev (swapped with Ben)","start":"2026-03-04T09:30:00Z"`,
 		`"summary":"Yoga (group)","start":"2026-03-11T08:00:00Z"`, `"summary":"Yoga (group)","start":"2026-03-13T18:30:00Z"`} {
 		if !strings.Contains(list1, want) {
 			t.Errorf("demo list lacks %s", want)
@@ -270,6 +270,11 @@ func TestDemoIdempotent(t *testing.T) {
 		if strings.Contains(list1, gone) {
 			t.Errorf("demo list has a cancelled or excluded stand-up %s", gone)
 		}
+	}
+	// Conflicts: the vendor call was saved although Ben is in the review.
+	human := rota(t, s, "list", "--from", "2026-03-03", "--to", "2026-03-04").must(t).stdout
+	if want := `Vendor call: phone system  ! clash: ben@example.com also in "Quarterly review with Northwind"`; !strings.Contains(human, want) {
+		t.Errorf("list does not show the clash %s:\n%s", want, human)
 	}
 	ics := strings.ReplaceAll(rota(t, s, "export").must(t).stdout, "\r\n ", "") // unfolded
 	for _, want := range []string{"RECURRENCE-ID", "EXDATE", "STATUS:CANCELLED", "BEGIN:VTODO", "CUTYPE=ROOM", "CUTYPE=RESOURCE", "PARTSTAT=DECLINED",
