@@ -81,7 +81,7 @@ func TestParsePath(t *testing.T) {
 func TestEscape(t *testing.T) {
 	var b bytes.Buffer
 	escapeBytes(&b, []byte("A&B <c> \"q\"\r\nline\x01 é \xff"))
-	want := "A&amp;B &lt;c&gt; &quot;q&quot;&#13;\nline\uFFFD é \uFFFD"
+	want := "A&amp;B &lt;c&gt; \"q\"&#13;\nline\uFFFD é \uFFFD"
 	if b.String() != want {
 		t.Errorf("escape: %q, want %q", b.String(), want)
 	}

@@ -159,7 +159,7 @@ func (q *request) calendarProp(c *model.Calendar, n xml.Name) (propVal, bool) {
 		if c.Color != "" {
 			v := propVal{name: n, value: escapeString(c.Color)}
 			if c.SymbolicColor != "" {
-				v.attrs = ` symbolic-color="` + escapeString(c.SymbolicColor) + `"`
+				v.attrs = ` symbolic-color="` + escapeAttr(c.SymbolicColor) + `"`
 			}
 			return v, true
 		}
@@ -182,7 +182,7 @@ func (q *request) calendarProp(c *model.Calendar, n xml.Name) (propVal, bool) {
 		}
 		var b strings.Builder
 		for _, comp := range comps {
-			b.WriteString(`<C:comp name="` + escapeString(comp) + `"/>`)
+			b.WriteString(`<C:comp name="` + escapeAttr(comp) + `"/>`)
 		}
 		return propVal{name: n, value: b.String()}, true
 	case pSupportedData:

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -182,8 +183,6 @@ func escape(w byteWriter, s string) {
 			rep = "&lt;"
 		case c == '>':
 			rep = "&gt;"
-		case c == '"':
-			rep = "&quot;"
 		case c == '\r':
 			rep = "&#13;"
 		case c < 0x20 && c != '\n' && c != '\t':
@@ -209,9 +208,24 @@ func escapeBytes(w byteWriter, b []byte) {
 }
 
 func escapeString(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '&' || c == '<' || c == '>' || c == '\r' || c < 0x20 && c != '\n' && c != '\t' || c >= 0x80 {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
 	var b bytes.Buffer
 	escape(&b, s)
 	return b.String()
+}
+
+// escapeAttr escapes an attribute value (double-quoted).
+func escapeAttr(s string) string {
+	return strings.ReplaceAll(escapeString(s), `"`, "&quot;")
 }
 
 // qname writes the start of an element for a property name, with a known
@@ -225,7 +239,7 @@ func openTag(w *bufio.Writer, n xml.Name, attrs string, empty bool) {
 	} else {
 		w.WriteString(n.Local)
 		w.WriteString(` xmlns="`)
-		escape(w, n.Space)
+		w.WriteString(escapeAttr(n.Space))
 		w.WriteByte('"')
 	}
 	w.WriteString(attrs)
