@@ -319,18 +319,32 @@ func (g gridScreen) View(m *Model, w, h int) string {
 	return b.String()
 }
 
+// minLaneW is the narrowest side-by-side lane; overlaps beyond what fits
+// are counted in a "+n" at the cell's right edge instead of drawn.
+const minLaneW = 8
+
 // gridCell renders one half-hour cell of a day column.
 func (m *Model) gridCell(ps []placed, d, r, colW int, now bool) string {
 	inner := colW - 1
+	maxLanes := max(2, inner/minLaneW)
 	var segs []seg
+	hidden := 0
 	for _, p := range ps {
 		if r < p.r0 || r >= p.r1 {
 			continue
 		}
-		laneW := inner / max(p.lanes, 1)
+		lanes := p.lanes
+		if lanes > maxLanes {
+			lanes = maxLanes
+			if p.lane >= maxLanes-1 {
+				hidden++
+				continue
+			}
+		}
+		laneW := inner / max(lanes, 1)
 		x := p.lane * laneW
 		wd := laneW
-		if p.lane == p.lanes-1 {
+		if p.lane == lanes-1 {
 			wd = inner - x
 		}
 		if wd <= 0 {
@@ -381,6 +395,12 @@ func (m *Model) gridCell(ps []placed, d, r, colW int, now bool) string {
 			return
 		}
 		b.WriteString(strings.Repeat(" ", n))
+	}
+	if hidden > 0 && maxLanes > 0 {
+		// The last lane shows how many more overlap here.
+		laneW := inner / maxLanes
+		x := (maxLanes - 1) * laneW
+		segs = append(segs, seg{x: x, w: inner - x, text: "+" + itoa(hidden), style: m.sty.dim})
 	}
 	sort.Slice(segs, func(a, c int) bool { return segs[a].x < segs[c].x })
 	for _, s := range segs {
