@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"hash/fnv"
 	"sort"
 	"strings"
 	"time"
@@ -769,9 +770,19 @@ func (t Timer) Elapsed(now time.Time) time.Duration {
 	return now.Sub(t.Start)
 }
 
-// Stop turns the timer into an entry ending at end.
+// EntryUID is the UID of the entry a timer becomes: fixed by the person
+// and the start, so two doors stopping the same timer at once store one
+// entry, not two (the second write finds the name taken).
+func (t Timer) EntryUID() string {
+	h := fnv.New64a()
+	h.Write([]byte(t.Person))
+	return fmt.Sprintf("timer-%x-%d@rota", h.Sum64(), t.Start.UTC().Unix())
+}
+
+// Stop turns the timer into an entry ending at end, with EntryUID.
 func (t Timer) Stop(end time.Time) (TimeEntry, error) {
 	e := TimeEntry{
+		UID:    t.EntryUID(),
 		Person: t.Person, Start: t.Start, End: end, Activity: t.Activity, Label: t.Label,
 		Client: t.Client, Link: t.Link, Note: t.Note, Billable: t.Billable,
 	}

@@ -347,6 +347,9 @@ func TestTimerSurvivesAsValue(t *testing.T) {
 	if e.End.Sub(e.Start) != 2*time.Hour || e.Activity != "support" || !e.Billable || e.Client != "acme" {
 		t.Errorf("entry %+v", e)
 	}
+	if e.UID == "" || e.UID != tm.EntryUID() || (Timer{Person: "bob", Start: start}).EntryUID() == e.UID {
+		t.Errorf("entry UID %q", e.UID)
+	}
 	if _, err := tm.Stop(start.Add(-time.Minute)); !errors.Is(err, ErrInvalid) {
 		t.Errorf("stop before start: %v", err)
 	}

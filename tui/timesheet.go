@@ -262,10 +262,15 @@ func (s *timesheetScreen) toggleTimer(m *Model) tea.Cmd {
 		return func() tea.Msg {
 			e, err := t.Stop(now)
 			if err == nil {
-				err = tsPutEntry(ctx, st, cal, e)
+				// Another door may have stopped it already: same UID.
+				if err = tsPutEntry(ctx, st, cal, e); errors.Is(err, model.ErrConflict) {
+					err = nil
+				}
 			}
 			if err == nil {
-				err = st.ClearTimer(ctx, t)
+				if err = st.ClearTimer(ctx, t); errors.Is(err, model.ErrNotFound) {
+					err = nil
+				}
 			}
 			if err != nil {
 				return tsDoneMsg{err: fmt.Errorf("tui: stop timer: %w", err)}

@@ -247,11 +247,21 @@ func (c *tsCmd) stop(args []string) error {
 	if err != nil {
 		return err
 	}
+	// Store first, then clear: a crash in between leaves the timer running
+	// rather than losing the time. The entry's UID is fixed by the timer, so
+	// a second stop of the same timer (another door) finds it stored.
 	uid, err := c.putEntry(entry)
+	if errors.Is(err, model.ErrConflict) {
+		if err := c.store.ClearTimer(c.ctx, t); err != nil && !errors.Is(err, model.ErrNotFound) {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "the timer of %s was stopped elsewhere: its entry %s is stored\n", c.person, entry.UID)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	if err := c.store.ClearTimer(c.ctx, t); err != nil {
+	if err := c.store.ClearTimer(c.ctx, t); err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "logged %s %s-%s %s (%s) %s\n", model.DateOf(entry.Start.In(c.zone)),

@@ -346,3 +346,33 @@ func TestTimesheetOtherPerson(t *testing.T) {
 		t.Errorf("bob's calendars: %+v %v", cals, err)
 	}
 }
+
+// TestTimesheetStopTwice: two doors stopping the same timer store one
+// entry (the entry's UID is fixed by the timer).
+func TestTimesheetStopTwice(t *testing.T) {
+	store := newStore(t)
+	start := time.Date(2026, 11, 20, 9, 0, 0, 0, berlin)
+	tsMust(t, store, start, "start", "--activity", "support")
+	st, err := sqlite.Open(store, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	running, err := st.Timer(context.Background(), "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tsMust(t, store, start.Add(time.Hour), "stop")
+	// The other door read the timer before the first stop cleared it.
+	if err := st.StartTimer(context.Background(), running); err != nil {
+		t.Fatal(err)
+	}
+	tsMust(t, store, start.Add(2*time.Hour), "stop")
+	out := tsMust(t, store, start, "show")
+	if n := strings.Count(out, "support"); n != 1 || !strings.Contains(out, "09:00-10:00") {
+		t.Errorf("%d entries after two stops:\n%s", n, out)
+	}
+	if _, err := st.Timer(context.Background(), "ann"); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("timer after the second stop: %v", err)
+	}
+}
