@@ -177,3 +177,50 @@ func TestSlotFinderBooks(t *testing.T) {
 		t.Fatalf("title after + +: %q", strings.Split(plain(m), "\n")[0])
 	}
 }
+
+var _ AvailabilityStore = (*sqlite.Store)(nil)
+
+func TestAvailabilityEditor(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	av := model.Availability{Owner: "alice", Name: "john", Person: "john", TimeZone: "Europe/Berlin",
+		Rules: []model.AvailabilityRule{{Weekday: time.Monday, Intervals: []model.DayInterval{{From: 9 * time.Hour, To: 12 * time.Hour}}}}}
+	if err := st.PutAvailability(ctx, &av); err != nil {
+		t.Fatal(err)
+	}
+	m := New(Options{Store: st, Now: func() time.Time { return fixedNow }, Location: berlin, Owner: "alice", Poll: -1,
+		Screens: []Screen{NewAvailability(st, "alice")}})
+	drive(t, m, m.Init())
+	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 100, Height: 30} })
+	press(t, m, "5")
+	if row := lineWith(plain(m), "mon "); !strings.Contains(row, "09:00-12:00") || !strings.Contains(row, "█") {
+		t.Fatalf("monday row %q", row)
+	}
+	press(t, m, "]", "}", "}")
+	press(t, m, "j", "o")                                    // Tuesday opens 09:00-17:00
+	press(t, m, "a", "j", "j", "j", "j", "j", "j", "j", "s") // leave on the cursor day, then approve it
+	got, err := st.AvailabilityFor(ctx, "john", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if iv := got.Rules[0].Intervals[0]; iv.From != 9*time.Hour+30*time.Minute || iv.To != 13*time.Hour {
+		t.Fatalf("monday after ] } }: %v-%v", iv.From, iv.To)
+	}
+	if len(got.Rules) != 2 || got.Rules[1].Weekday != time.Tuesday {
+		t.Fatalf("rules %+v; want Tuesday opened", got.Rules)
+	}
+	if len(got.Absences) != 1 || got.Absences[0].From.String() != "2026-11-23" || got.Absences[0].State != model.AbsenceApproved {
+		t.Fatalf("absences %+v", got.Absences)
+	}
+	v := plain(m)
+	if !strings.Contains(v, "leave   2026-11-23..2026-11-23  approved") || !strings.Contains(v, "absence 2026-11-23 approved") {
+		t.Fatalf("view:\n%s", v)
+	}
+	if !strings.Contains(lastLine(v), "s requested/approved/rejected") {
+		t.Fatalf("help line on an absence: %q", lastLine(v))
+	}
+	press(t, m, "x")
+	if got, _ := st.AvailabilityFor(ctx, "john", 0); len(got.Absences) != 0 {
+		t.Fatalf("absence not removed: %+v", got.Absences)
+	}
+}
