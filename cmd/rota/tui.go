@@ -57,6 +57,11 @@ func cmdTUI(e *env, args []string) error {
 		}
 		defer stop()
 	}
+	// The timesheet is the one of the person linked to the login, if any.
+	person := e.user
+	if u, err := e.store.User(ctx, e.user); err == nil && u.Person != "" {
+		person = u.Person
+	}
 	m := tui.New(tui.Options{
 		Store:        e.store,
 		Now:          e.now,
@@ -65,7 +70,11 @@ func cmdTUI(e *env, args []string) error {
 		WeekStartSet: true,
 		Owner:        e.user,
 		Context:      ctx,
-		Screens:      []tui.Screen{tui.NewTimesheet(e.store, e.user, e.user)},
+		Screens: []tui.Screen{
+			tui.NewSchedules(e.store, e.user),
+			tui.NewSlots(e.store),
+			tui.NewTimesheet(e.store, e.user, person),
+		},
 	})
 	opts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if f, ok := e.stdin.(*os.File); ok {
