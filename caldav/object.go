@@ -171,6 +171,7 @@ func (q *request) put() {
 	body, err := readBody(q.r)
 	if err != nil {
 		if errors.Is(err, errTooLarge) {
+			q.h.log.Warn("caldav: PUT body too large", "path", q.r.URL.Path, "user", q.user, "limit", q.h.maxSize)
 			writeError(q.w, http.StatusRequestEntityTooLarge, elemMaxSize, fmt.Sprintf("calendar objects are limited to %d bytes", q.h.maxSize))
 			return
 		}
@@ -204,9 +205,8 @@ func (q *request) put() {
 		return
 	}
 	ctx := q.r.Context()
-	if q.uidConflict(obj.UID) {
-		return
-	}
+	// A UID held by another resource is refused by the store as a
+	// conflict; uidConflict then tells it from a lost If-Match race.
 	created, err := q.h.store.PutObject(ctx, &obj, cond)
 	if err != nil {
 		switch {

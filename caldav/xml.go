@@ -107,6 +107,7 @@ func parseXML(body []byte) (*node, error) {
 // badRequest answers a body that could not be used.
 func (q *request) badRequest(err error) {
 	if errors.Is(err, errTooLarge) {
+		q.h.log.Warn("caldav: request body too large", "method", q.r.Method, "path", q.r.URL.Path, "user", q.user, "limit", q.h.maxSize)
 		writeError(q.w, http.StatusRequestEntityTooLarge, elemMaxSize, "the request body is larger than "+strconv.FormatInt(q.h.maxSize, 10)+" bytes")
 		return
 	}
