@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"rota/model"
@@ -261,15 +263,9 @@ func (s *Store) PutObject(ctx context.Context, o *model.Object, cond model.Condi
 // none (a hash of the UID when that name is taken or unsafe). It sets each
 // object's CalendarID, Name, ETag and Modified.
 func (s *Store) PutObjects(ctx context.Context, calID int64, objs []model.Object) (created, updated int, err error) {
-	ps := make([]prepared, len(objs))
-	for i := range objs {
-		o := &objs[i]
-		if o.Name == "" {
-			o.Name = defaultName(o.UID)
-		}
-		if ps[i], err = s.prepare(o); err != nil {
-			return 0, 0, fmt.Errorf("store: import object %q: %w", o.UID, err)
-		}
+	ps, err := s.prepareAll(objs)
+	if err != nil {
+		return 0, 0, err
 	}
 	now := s.now()
 	err = s.write(ctx, func(tx *sql.Tx) error {
@@ -422,6 +418,48 @@ func (c *catalog) close() {
 			st.Close()
 		}
 	}
+}
+
+// prepareAll prepares objs for an import, on every CPU for a large one
+// (expansion and encoding are most of an import's work outside SQLite).
+// The error names the first object refused.
+func (s *Store) prepareAll(objs []model.Object) ([]prepared, error) {
+	ps := make([]prepared, len(objs))
+	errs := make([]error, len(objs))
+	one := func(i int) {
+		o := &objs[i]
+		if o.Name == "" {
+			o.Name = defaultName(o.UID)
+		}
+		ps[i], errs[i] = s.prepare(o)
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if len(objs) < 256 || workers == 1 {
+		for i := range objs {
+			if one(i); errs[i] != nil {
+				break
+			}
+		}
+	} else {
+		var wg sync.WaitGroup
+		chunk := (len(objs) + workers - 1) / workers
+		for lo := 0; lo < len(objs); lo += chunk {
+			wg.Go(func() {
+				for i := lo; i < min(lo+chunk, len(objs)); i++ {
+					if one(i); errs[i] != nil {
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+	}
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("store: import object %q: %w", objs[i].UID, err)
+		}
+	}
+	return ps, nil
 }
 
 // defaultName is the resource name of an imported object: its UID, when
