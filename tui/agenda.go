@@ -148,9 +148,12 @@ func scrollTo(top, cur, h, n int) int {
 }
 
 func (a agendaScreen) View(m *Model, w, h int) string {
+	if m.cals != nil && len(m.cals) == 0 {
+		return m.sty.dim.Render("  no calendars yet: run `rota demo` for sample data, or `rota import FILE.ics`")
+	}
 	rows := m.agendaRows()
 	if len(rows) == 0 {
-		return m.sty.dim.Render("  nothing loaded yet")
+		return m.sty.dim.Render("  loading…")
 	}
 	cur := m.agendaCursor(rows)
 	top := scrollTo(m.agendaTop, cur, h, len(rows))

@@ -340,6 +340,9 @@ func (m *Model) gotCalendars(msg calendarsMsg) tea.Cmd {
 		return nil
 	}
 	m.cals = msg.cals
+	if m.cals == nil {
+		m.cals = []model.Calendar{}
+	}
 	known := false
 	for _, c := range m.cals {
 		col := m.sty.calColor(c.Color, c.ID)
@@ -352,7 +355,11 @@ func (m *Model) gotCalendars(msg calendarsMsg) tea.Cmd {
 	if !known {
 		m.focusCal = defaultCalendar(m.cals)
 	}
+	first := m.loaded.From.IsZero() && m.want.From.IsZero()
 	m.loaded = model.Range{} // calendars may have changed: reload
+	if !first {
+		return m.ensureWindow()
+	}
 	return tea.Batch(m.ensureWindow(), m.screens[m.cur].Activate(m))
 }
 
@@ -376,8 +383,7 @@ func (m *Model) gotHead(msg headMsg) tea.Cmd {
 	}
 	// Another door wrote: reload calendars (and with them the window) and
 	// tell the active screen.
-	scr := m.screens[m.cur]
-	return tea.Batch(next, loadCalendars(m.ctx, m.store, m.owner), func() tea.Msg { return StoreChangedMsg{} }, scr.Activate(m))
+	return tea.Batch(next, loadCalendars(m.ctx, m.store, m.owner), func() tea.Msg { return StoreChangedMsg{} })
 }
 
 // visibleIDs lists the calendars shown.

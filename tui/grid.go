@@ -138,8 +138,14 @@ func (m *Model) rowsOf(in model.Instance, d int) (int, int) {
 		e = end
 	}
 	// Minutes since midnight by wall clock (a DST day still has 48 rows).
-	sm := int(s.Sub(start) / time.Minute)
-	em := int(e.Sub(start) / time.Minute)
+	wall := func(t time.Time) int {
+		if !t.Before(end) {
+			return 24 * 60
+		}
+		t = t.In(m.loc)
+		return t.Hour()*60 + t.Minute()
+	}
+	sm, em := wall(s), wall(e)
 	r0 := sm / 30
 	r1 := (em + 29) / 30
 	if r1 <= r0 {

@@ -475,3 +475,36 @@ func TestHideCalendar(t *testing.T) {
 		t.Error("hidden calendar still shown")
 	}
 }
+
+func TestEmptyStore(t *testing.T) {
+	m := newModel(t, newStore(t), 80, 24)
+	if s := screen(m); !strings.Contains(s, "no calendars yet") {
+		t.Errorf("empty store:\n%s", s)
+	}
+	press(t, m, "n")
+	if m.mode != modeNormal || m.err == nil || !strings.Contains(m.err.Error(), "no calendar") {
+		t.Errorf("n on an empty store: mode %v err %v", m.mode, m.err)
+	}
+	press(t, m, "2", "3", "4", "j", "e", "d", "y", "K", "/", "esc", "c", "space", "esc", "?", "esc")
+}
+
+func TestDSTDayRows(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, "work", model.Event{UID: "dst", Title: "After the switch", TZID: "Europe/Berlin",
+		Start: time.Date(2026, 10, 25, 14, 0, 0, 0, berlin), End: time.Date(2026, 10, 25, 15, 0, 0, 0, berlin)})
+	m := newModel(t, f.st, 80, 24)
+	var in model.Instance
+	for _, i := range m.insts {
+		in = i
+	}
+	insts, _ := f.st.Instances(context.Background(), nil, model.Range{From: time.Date(2026, 10, 25, 0, 0, 0, 0, berlin), To: time.Date(2026, 10, 26, 0, 0, 0, 0, berlin)}, berlin)
+	for _, i := range insts {
+		if i.UID == "dst" {
+			in = i
+		}
+	}
+	r0, r1 := m.rowsOf(in, m.dayNum(in.Start))
+	if r0 != 28 || r1 != 30 {
+		t.Errorf("14:00-15:00 on the day clocks go back is rows %d..%d, want 28..30", r0, r1)
+	}
+}
