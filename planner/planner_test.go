@@ -298,3 +298,48 @@ func TestRemovedWeekdayAndBooking(t *testing.T) {
 		t.Fatalf("delete: %d %v", n, err)
 	}
 }
+
+// A phone deletes one occurrence (EXDATE through the codec): it reads as
+// entity_deleted, regeneration keeps it deleted, force brings it back.
+func TestHandDeletedOccurrence(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+	st := openStore(t, c)
+	s := seedSchedule(t, st, c)
+	objs, err := st.ListObjects(ctx, s.CalendarID, true)
+	if err != nil || len(objs) != 1 {
+		t.Fatalf("objects: %d %v", len(objs), err)
+	}
+	ny, _ := model.LoadZone("America/New_York")
+	o, err := ics.RemoveInstance(objs[0].Data, time.Date(2026, 1, 12, 14, 0, 0, 0, ny))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.CalendarID, o.Name = s.CalendarID, objs[0].Name
+	if _, err := st.PutObject(ctx, &o, model.Condition{IfMatch: objs[0].ETag}); err != nil {
+		t.Fatal(err)
+	}
+	occs, err := planner.Occurrences(ctx, st, &s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := byDate(t, occs)["2026-01-12"]; !o.Deleted || o.State != model.StateEntityDeleted {
+		t.Fatalf("12 Jan after the phone deleted it: %+v", o)
+	}
+	p, err := planner.Regenerate(ctx, st, &s, c.t, false, false)
+	if err != nil || len(p.Kept) != 1 || p.Changes() != 0 {
+		t.Fatalf("regenerate: kept %d, %d changes, %v", len(p.Kept), p.Changes(), err)
+	}
+	p, err = planner.Regenerate(ctx, st, &s, c.t, true, false)
+	if err != nil || len(p.Update) != 1 || p.Update[0].State != model.StateChangedForce {
+		t.Fatalf("forced regenerate: %+v %v", p.Update, err)
+	}
+	occs, _ = planner.Occurrences(ctx, st, &s)
+	if o := byDate(t, occs)["2026-01-12"]; o.Deleted || o.State != model.StateStable {
+		t.Fatalf("12 Jan after force: %+v", o)
+	}
+	insts, err := st.Instances(ctx, []int64{s.CalendarID}, model.Range{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)}, nil)
+	if err != nil || len(insts) != 4 {
+		t.Fatalf("%d instances after force; want 4 (%v)", len(insts), err)
+	}
+}
