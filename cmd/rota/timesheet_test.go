@@ -376,3 +376,23 @@ func TestTimesheetStopTwice(t *testing.T) {
 		t.Errorf("timer after the second stop: %v", err)
 	}
 }
+
+// FuzzTimesheetTime: the TIME parser never panics, and what it reads
+// writes back as "2006-01-02 15:04" and reads again to the same minute.
+func FuzzTimesheetTime(f *testing.F) {
+	for _, s := range []string{"09:00", "23:59", "2026-11-20 09:30", "2026-11-20T09:30", "2026-11-20T09:30:00Z", "25:00", "", "2026-03-29 02:30"} {
+		f.Add(s)
+	}
+	c := &tsCmd{env: &env{}, zone: berlin}
+	day := model.LocalDate{Year: 2026, Month: 3, Day: 29} // spring forward
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := c.tsTime(s, day)
+		if err != nil {
+			return
+		}
+		again, err := c.tsTime(v.In(berlin).Format("2006-01-02 15:04"), day)
+		if err != nil || v.In(berlin).Second() == 0 && v.Nanosecond() == 0 && !again.Equal(v) {
+			t.Fatalf("%q read as %v, again as %v (%v)", s, v, again, err)
+		}
+	})
+}
