@@ -178,12 +178,18 @@ func FindConflicts(bookings []Booking, resources map[string]Resource) []Conflict
 	bs := make([]Booking, len(bookings))
 	copy(bs, bookings)
 	sort.Slice(bs, func(i, j int) bool { return bs[i].from().Before(bs[j].from()) })
+	var maxLen time.Duration
+	for _, b := range bs {
+		if l := b.to().Sub(b.from()); l > maxLen {
+			maxLen = l
+		}
+	}
 	var out []Conflict
 	for i, b := range bs {
-		// Earlier-starting bookings still running, plus everything before
-		// i for resource peaks: a window of those whose end is after b's start.
+		// Earlier-starting bookings still running at b's start; none can
+		// start more than the longest booking before it.
 		var prior []Booking
-		for j := i - 1; j >= 0; j-- {
+		for j := i - 1; j >= 0 && !bs[j].from().Before(b.from().Add(-maxLen)); j-- {
 			if bs[j].to().After(b.from()) {
 				prior = append(prior, bs[j])
 			}

@@ -106,3 +106,24 @@ func TestResourceValidate(t *testing.T) {
 		t.Fatal("inactive resource lends units")
 	}
 }
+
+// BenchmarkFindConflicts: a month of 1,000 bookings among 20 people and 5
+// rooms.
+func BenchmarkFindConflicts(b *testing.B) {
+	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	res := map[string]Resource{}
+	for r := 0; r < 5; r++ {
+		name := string(rune('a'+r)) + "-room"
+		res[name] = Resource{Name: name, Kind: ResourceRoom, Capacity: 8, Active: true}
+	}
+	var bs []Booking
+	for i := 0; i < 1000; i++ {
+		s := t0.Add(time.Duration(i) * 31 * 24 * time.Hour / 1000)
+		bs = append(bs, Booking{UID: string(rune(i)), Start: s, End: s.Add(50 * time.Minute), Lag: 10 * time.Minute,
+			People: []string{string(rune('A' + i%20))}, Resources: []string{string(rune('a'+i%5)) + "-room"}, Attendees: 3})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		FindConflicts(bs, res)
+	}
+}
