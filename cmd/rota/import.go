@@ -68,10 +68,11 @@ func (e *env) importFile(path, calName string) error {
 	}
 	defer f.Close()
 	var r io.Reader = f
+	var bar *progress
 	if st, err := f.Stat(); err == nil {
-		if p := newProgress(e.stderr, filepath.Base(path), st.Size()); p != nil {
-			defer p.done()
-			r = p.reader(f)
+		if bar = newProgress(e.stderr, filepath.Base(path), st.Size()); bar != nil {
+			defer bar.done()
+			r = bar.reader(f)
 		}
 	}
 	objs, skipped, err := decodeCtx(e.ctx, r)
@@ -79,6 +80,7 @@ func (e *env) importFile(path, calName string) error {
 		return err
 	}
 	res, err := e.importObjects(objs, calName)
+	bar.done() // before the summary, on the same terminal
 	if err != nil {
 		return err
 	}

@@ -60,5 +60,11 @@ func (p *progress) add(n int64) {
 	}
 }
 
-// done clears the bar.
-func (p *progress) done() { fmt.Fprint(p.w, "\r\033[K") }
+// done clears the bar, once; a nil bar does nothing.
+func (p *progress) done() {
+	if p == nil || p.w == nil {
+		return
+	}
+	fmt.Fprint(p.w, "\r\033[K")
+	p.w = nil
+}
