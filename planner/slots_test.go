@@ -2,6 +2,7 @@ package planner_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -136,5 +137,42 @@ func TestCurrentAvailabilityAddsHolidayEvents(t *testing.T) {
 	}
 	if len(titles) != 2 || !(titles[0] == "Holiday" || titles[1] == "Holiday") {
 		t.Fatalf("blocks %v; want john's holiday and block only", titles)
+	}
+}
+
+// BenchmarkFreeSlotsOverStore: 31 days of 30-minute slots for a calendar
+// holding 1,000 events in range, read from SQLite and decoded each time.
+func BenchmarkFreeSlotsOverStore(b *testing.B) {
+	ctx := context.Background()
+	from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	st, err := sqlite.Open(b.TempDir()+"/rota.db", sqlite.Options{Now: func() time.Time { return from }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	cal := model.Calendar{Owner: "ann", Name: "clinic", Kind: model.CalendarEvents, TimeZone: "UTC"}
+	if err := st.CreateCalendar(ctx, &cal); err != nil {
+		b.Fatal(err)
+	}
+	var objs []model.Object
+	for i := 0; i < 1000; i++ {
+		s := from.Add(time.Duration(i) * 31 * 24 * time.Hour / 1000)
+		o, err := ics.New(model.Event{UID: fmt.Sprintf("e%d", i), Title: "Appointment", Start: s, End: s.Add(25 * time.Minute), Person: "john"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		o.CalendarID, o.Name = cal.ID, ics.ObjectName(o.UID)
+		objs = append(objs, o)
+	}
+	if _, _, err := st.PutObjects(ctx, cal.ID, objs); err != nil {
+		b.Fatal(err)
+	}
+	q := planner.SlotQuery{Calendar: &cal, Range: model.Range{From: from, To: from.AddDate(0, 0, 31)}, Now: from,
+		Settings: model.SlotSettings{Duration: 30 * time.Minute, PreBuffer: 5 * time.Minute, PerSlot: 2}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := planner.FreeSlots(ctx, st, q); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
