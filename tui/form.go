@@ -22,11 +22,13 @@ const (
 	fLocation
 	fDescription
 	fLabels
+	fPeople
+	fResources
 	fCalendar
 	nFields
 )
 
-var fieldNames = [nFields]string{"title", "date", "start", "end", "all day", "location", "description", "labels", "calendar"}
+var fieldNames = [nFields]string{"title", "date", "start", "end", "all day", "location", "description", "labels", "participants", "resources", "calendar"}
 
 // form creates or edits an event. It validates as the user types, names
 // the field at fault, and shows conflicts with other bookings.
@@ -66,6 +68,8 @@ func (m *Model) newForm() *form {
 	f.inputs[fEnd].Placeholder = "HH:MM"
 	f.inputs[fAllDay].Placeholder = "yes or no"
 	f.inputs[fLabels].Placeholder = "comma separated"
+	f.inputs[fPeople].Placeholder = "emails, comma separated"
+	f.inputs[fResources].Placeholder = "rooms, equipment"
 	f.inputs[fTitle].Focus()
 	return f
 }
@@ -137,6 +141,53 @@ func (m *Model) fillForm(f *form, ev model.Event, start, end time.Time) {
 		ls = append(ls, l.Name)
 	}
 	f.inputs[fLabels].SetValue(strings.Join(ls, ", "))
+	var ps []string
+	for _, p := range ev.Participants {
+		if p.Email != "" && p.Type != model.TypeRoom && p.Type != model.TypeResource {
+			ps = append(ps, p.Email)
+		}
+	}
+	f.inputs[fPeople].SetValue(strings.Join(ps, ", "))
+	f.inputs[fResources].SetValue(strings.Join(ev.Resources, ", "))
+}
+
+// splitList reads a comma-separated field.
+func splitList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// participantsFrom merges the emails typed in the form with the event's
+// participants: known ones keep their name, role and answer; rooms,
+// resources and attendees without an email are kept as they are; new
+// emails are invited (needs action).
+func participantsFrom(emails []string, old []model.Participant) ([]model.Participant, error) {
+	byEmail := map[string]model.Participant{}
+	var out []model.Participant
+	for _, p := range old {
+		if p.Email == "" || p.Type == model.TypeRoom || p.Type == model.TypeResource {
+			out = append(out, p)
+			continue
+		}
+		byEmail[strings.ToLower(p.Email)] = p
+	}
+	for _, e := range emails {
+		if !strings.Contains(e, "@") || strings.ContainsAny(e, " <>\"") {
+			return nil, model.Invalid("participants", "%q is not an email address", e)
+		}
+		if p, ok := byEmail[strings.ToLower(e)]; ok {
+			out = append(out, p)
+			delete(byEmail, strings.ToLower(e))
+			continue
+		}
+		out = append(out, model.Participant{Email: e, Role: model.RoleRequired, Type: model.TypeIndividual, Status: model.InviteNeedsAction, RSVP: true})
+	}
+	return out, nil
 }
 
 // event reads the form into an event, naming the field at fault.
@@ -195,11 +246,15 @@ func (m *Model) formEvent(f *form) (model.Event, int64, error) {
 		colors[strings.ToLower(l.Name)] = l.Color
 	}
 	ev.Labels = nil
-	for _, name := range strings.Split(v(fLabels), ",") {
-		if name = strings.TrimSpace(name); name != "" {
-			ev.Labels = append(ev.Labels, model.Label{Name: name, Color: colors[strings.ToLower(name)]})
-		}
+	for _, name := range splitList(v(fLabels)) {
+		ev.Labels = append(ev.Labels, model.Label{Name: name, Color: colors[strings.ToLower(name)]})
 	}
+	ps, err := participantsFrom(splitList(v(fPeople)), f.base.Participants)
+	if err != nil {
+		return ev, 0, err
+	}
+	ev.Participants = ps
+	ev.Resources = splitList(v(fResources))
 	calID := f.calID
 	if f.create {
 		calID = 0
@@ -231,7 +286,7 @@ func (m *Model) formChanged() tea.Cmd {
 	if err != nil {
 		return nil
 	}
-	sig := ev.Start.String() + ev.End.String() + yesNo(ev.AllDay)
+	sig := ev.Start.String() + ev.End.String() + yesNo(ev.AllDay) + v(f, fPeople) + "|" + v(f, fResources)
 	if sig == f.lastCheck {
 		return nil
 	}
@@ -239,6 +294,8 @@ func (m *Model) formChanged() tea.Cmd {
 	f.checkSeq++
 	return checkConflicts(m.ctx, m.store, f.checkSeq, ev, f.inst, m.loc)
 }
+
+func v(f *form, i int) string { return strings.TrimSpace(f.inputs[i].Value()) }
 
 func (f *form) key(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
@@ -296,6 +353,10 @@ func (m *Model) saveForm() tea.Cmd {
 	change := func(e *model.Event) error {
 		e.Title, e.Location, e.Description, e.Labels = got.Title, got.Location, got.Description, got.Labels
 		e.Start, e.End, e.AllDay, e.TZID = got.Start, got.End, got.AllDay, got.TZID
+		e.Resources = got.Resources
+		if ps, err := participantsFrom(splitList(v(f, fPeople)), e.Participants); err == nil {
+			e.Participants = ps
+		}
 		if e.AllDay {
 			e.Floating = false
 		}
@@ -334,7 +395,7 @@ func (f *form) view(m *Model, w, h int) string {
 	}
 	for i := 0; i < n; i++ {
 		b.WriteByte('\n')
-		label := pad("  "+fieldNames[i], 15)
+		label := pad("  "+fieldNames[i], 16)
 		st := m.sty.field
 		if i == f.focus {
 			st = m.sty.fieldFocus

@@ -508,3 +508,42 @@ func TestDSTDayRows(t *testing.T) {
 		t.Errorf("14:00-15:00 on the day clocks go back is rows %d..%d, want 28..30", r0, r1)
 	}
 }
+
+func TestCreateWithPeopleShowsConflicts(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f.st, 120, 40)
+	press(t, m, "2", "n")
+	typeText(t, m, "Sync with Bob")
+	press(t, m, "tab", "tab") // start
+	clear(t, m)
+	typeText(t, m, "11:15")
+	press(t, m, "tab")
+	clear(t, m)
+	typeText(t, m, "12:00")
+	for i := 0; i < 5; i++ {
+		press(t, m, "tab") // all day, location, description, labels, participants
+	}
+	typeText(t, m, "carol@example.com, BOB@example.com")
+	if len(m.form.conflicts) != 2 || !strings.Contains(m.form.conflicts[0], "bob@example.com") {
+		t.Fatalf("conflicts %q, want Bob twice", m.form.conflicts)
+	}
+	press(t, m, "tab")
+	typeText(t, m, "Projector")
+	if len(m.form.conflicts) != 3 {
+		t.Errorf("the projector booked by the design review is no conflict: %q", m.form.conflicts)
+	}
+	typeText(t, m, ",")
+	press(t, m, "enter")
+	if m.mode != modeNormal {
+		t.Fatalf("not saved: %v %v", m.form.err, m.form.saveErr)
+	}
+	in, _ := m.selected()
+	o, _ := f.st.ObjectByUID(context.Background(), in.CalendarID, in.UID)
+	evs, _ := ics.Events(o.Data)
+	if len(evs) != 1 || !evs[0].Conflict || len(evs[0].Participants) != 2 || evs[0].Participants[1].Status != model.InviteNeedsAction {
+		t.Errorf("saved %+v", evs)
+	}
+	if !strings.Contains(m.info, "conflict") {
+		t.Errorf("status %q does not say it was marked", m.info)
+	}
+}
