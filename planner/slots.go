@@ -73,7 +73,10 @@ func FreeSlots(ctx context.Context, st SlotStore, q SlotQuery) ([]model.DaySlots
 		if !mine && !holds {
 			continue
 		}
-		req.Busy = append(req.Busy, model.Busy{Start: b.Start, End: b.End, Lead: b.Lead, Lag: b.Lag, Booking: mine, Resources: b.Resources})
+		// Appointments of the calendar take seats; its holidays, blocks
+		// and downtime close the time outright.
+		seat := mine && b.kind != model.KindHoliday && b.kind != model.KindBlock && b.kind != model.KindDowntime
+		req.Busy = append(req.Busy, model.Busy{Start: b.Start, End: b.End, Lead: b.Lead, Lag: b.Lag, Booking: seat, Resources: b.Resources})
 	}
 	if len(q.Settings.Resources) > 0 {
 		all, err := st.Resources(ctx)
@@ -126,6 +129,7 @@ type booking struct {
 	model.Booking
 	calID     int64
 	calPerson string
+	kind      model.EventKind
 }
 
 // collect reads every instance overlapping r in every calendar as a
@@ -199,7 +203,7 @@ func collect(ctx context.Context, st Store, r model.Range, floating *time.Locati
 			continue
 		}
 		b.UID = in.UID
-		out = append(out, booking{Booking: b, calID: in.CalendarID, calPerson: person[in.CalendarID]})
+		out = append(out, booking{Booking: b, calID: in.CalendarID, calPerson: person[in.CalendarID], kind: ev.Kind})
 	}
 	return out, nil
 }

@@ -81,6 +81,18 @@ func TestFreeSlotsAndConflictsOverStore(t *testing.T) {
 	if got, want := starts(days), []int{12, 13, 14, 15, 17}; !equalInts(got, want) {
 		t.Fatalf("clinic slots %v; want %v", got, want)
 	}
+	// With two seats per slot the clinic's own appointment leaves a seat at
+	// 9 (the projector is still taken then), but a block in the clinic
+	// closes 12-13 outright.
+	putEvent(t, st, clinic.ID, model.Event{UID: "blk", Title: "Closed", Kind: model.KindBlock, Start: at(12), End: at(13)})
+	days, err = planner.FreeSlots(ctx, st, planner.SlotQuery{Calendar: &clinic, Range: model.Range{From: at(9), To: at(18)}, Now: c.t,
+		Settings: model.SlotSettings{Duration: time.Hour, PerSlot: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := starts(days), []int{9, 10, 11, 13, 14, 15, 16, 17}; !equalInts(got, want) {
+		t.Fatalf("clinic slots with two seats %v; want %v", got, want)
+	}
 
 	// Conflicts: the projector is used by appt 9-10 and busy 10-11: back to
 	// back, no clash. A new booking for john 11:00-11:30 clashes with busy's lag.
