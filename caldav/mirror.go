@@ -40,6 +40,9 @@ type collection struct {
 	pos    int64 // change-log position reflected
 	byName map[string]*member
 	sorted []*member // byName in name order; nil when membership changed
+	// rendered caches the member part of PROPFIND Depth 1 answers at pos,
+	// by the properties asked for: clients poll unchanged collections.
+	rendered map[string][]byte
 }
 
 type mirror struct {
@@ -85,6 +88,7 @@ func (m *mirror) sync(ctx context.Context, st Store, cal *model.Calendar) (*coll
 	if c.loaded && c.pos >= cal.SyncToken {
 		return c, nil
 	}
+	c.rendered = nil
 	if c.loaded {
 		changes, pos, err := st.Changes(ctx, cal.ID, c.pos)
 		if err == nil {
@@ -238,4 +242,26 @@ func (mb *member) object(calID int64) model.Object {
 		o.Timing = *mb.timing
 	}
 	return o
+}
+
+// render returns the cached rendering for key at the collection's current
+// position, making it with fn when missing.
+func (c *collection) render(key string, fn func() []byte) []byte {
+	c.mu.RLock()
+	b, ok := c.rendered[key]
+	pos := c.pos
+	c.mu.RUnlock()
+	if ok {
+		return b
+	}
+	b = fn()
+	c.mu.Lock()
+	if c.pos == pos {
+		if c.rendered == nil || len(c.rendered) >= 4 {
+			c.rendered = map[string][]byte{}
+		}
+		c.rendered[key] = b
+	}
+	c.mu.Unlock()
+	return b
 }

@@ -1,6 +1,8 @@
 package caldav
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"net/http"
@@ -305,6 +307,19 @@ func (pr *propRequest) cheap() bool {
 	return true
 }
 
+// key identifies what a request asks for, for cached renderings.
+func (pr *propRequest) key(minimal bool, base string) string {
+	var b strings.Builder
+	b.WriteString(base)
+	if minimal {
+		b.WriteString("|min")
+	}
+	for _, n := range pr.names {
+		b.WriteString("|" + n.Space + " " + n.Local)
+	}
+	return b.String()
+}
+
 func (pr *propRequest) wants(n xml.Name) bool {
 	for _, x := range pr.names {
 		if x == n {
@@ -478,16 +493,23 @@ func (q *request) propfind() {
 					q.h.fail(q.w, q.r, err)
 					return
 				}
-				members := col.list()
 				m := newMultistatus(q.w, q.r)
 				pr.write(m, calendarHref(q.user, c.Name), calendarProps, deadProps(c),
 					func(n xml.Name) (propVal, bool) { return q.calendarProp(c, n) })
 				base := calendarHref(q.user, c.Name)
-				for i := range members {
-					o := members[i].object(c.ID)
-					pr.write(m, base+pathEscape(o.Name), objectProps, nil,
-						func(n xml.Name) (propVal, bool) { return q.objectProp(c, &o, n) })
-				}
+				body := col.render(pr.key(m.minimal, base), func() []byte {
+					var buf bytes.Buffer
+					mw := &msWriter{w: bufio.NewWriterSize(&buf, 64<<10), minimal: m.minimal}
+					members := col.list()
+					for i := range members {
+						o := members[i].object(c.ID)
+						pr.write(mw, base+pathEscape(o.Name), objectProps, nil,
+							func(n xml.Name) (propVal, bool) { return q.objectProp(c, &o, n) })
+					}
+					mw.w.Flush()
+					return buf.Bytes()
+				})
+				m.w.Write(body)
 				m.close("")
 				return
 			} else {
