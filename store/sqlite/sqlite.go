@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -83,12 +85,19 @@ func Open(path string, opts Options) (*Store, error) {
 	if s.cap <= 0 {
 		s.cap = DefaultIndexCap
 	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
 	var err error
 	if s.w, err = sql.Open("sqlite", dsn(path, true)); err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	s.w.SetMaxOpenConns(1)
 	s.w.SetConnMaxIdleTime(0)
+	if err := s.w.Ping(); err != nil {
+		s.w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
 	if err := s.migrate(context.Background()); err != nil {
 		s.w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -126,6 +135,8 @@ func dsn(path string, writer bool) string {
 		// A large import must not spill pages to the WAL mid-transaction
 		// and read them back: 64 MiB of page cache for the writer.
 		q.Add("_pragma", "cache_size(-65536)")
+		// and the WAL a large import grew is cut back after checkpoints.
+		q.Add("_pragma", "journal_size_limit(67108864)")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")

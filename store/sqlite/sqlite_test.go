@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -94,6 +95,25 @@ func TestMigrationsRunOnce(t *testing.T) {
 	var fk int
 	if err := s2.r.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != 1 {
 		t.Errorf("foreign keys %d (%v), want 1", fk, err)
+	}
+}
+
+func TestOpen(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, filepath.Join(dir, "new", "dir", "rota.db"), Options{})
+	if _, err := s.Head(ctx); err != nil {
+		t.Errorf("store in a new directory: %v", err)
+	}
+	if _, err := Open("", Options{}); err == nil {
+		t.Error("Open accepted an empty path")
+	}
+	notDB := filepath.Join(dir, "text.db")
+	if err := os.WriteFile(notDB, []byte("not a database, just text that is long enough to be a header"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := Open(notDB, Options{}); err == nil {
+		s.Close()
+		t.Error("Open accepted a file that is not a database")
 	}
 }
 
