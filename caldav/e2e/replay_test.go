@@ -134,3 +134,38 @@ func TestReplayThunderbird(t *testing.T) {
 	// Thunderbird names items after the UID and PUTs with If-None-Match.
 	e.put("new-uid_1.ics", event("new-uid/1", ":20260303T100000Z", ":20260303T110000Z", "SUMMARY:New"), append([]string{"If-None-Match", "*"}, ua...)...).must(t, 201, "create")
 }
+
+// TestReplayEvolution: Evolution writes RRULE UNTIL in local time beside a
+// zoned DTSTART, and Outlook-made events carry Windows zone names; both
+// are accepted and expand where they should.
+func TestReplayEvolution(t *testing.T) {
+	e := newEnv(t)
+	ev := "BEGIN:VCALENDAR\r\nPRODID:-//Ximian//NONSGML Evolution Calendar//EN\r\nVERSION:2.0\r\n" +
+		"BEGIN:VTIMEZONE\r\nTZID:W. Europe Standard Time\r\nBEGIN:STANDARD\r\nDTSTART:16010101T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\nEND:STANDARD\r\n" +
+		"BEGIN:DAYLIGHT\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n" +
+		"BEGIN:VEVENT\r\nUID:evo-1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=W. Europe Standard Time:20260302T090000\r\nDTEND;TZID=W. Europe Standard Time:20260302T093000\r\n" +
+		"RRULE:FREQ=DAILY;UNTIL=20260304T090000\r\nSUMMARY:Evolution daily\r\n" +
+		"BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER;RELATED=START:-PT15M\r\nDESCRIPTION:soon\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	e.put("evo-1.ics", ev, "User-Agent", "Evolution/3.46.4").must(t, 201, "Evolution PUT")
+	tr := func(s, en string) string {
+		return `<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="` + s + `" end="` + en + `"/></C:comp-filter></C:comp-filter>`
+	}
+	// 4 March 09:00 Berlin = 08:00Z is the last instance (UNTIL read as local time).
+	if got := hrefs(e.do("REPORT", calPath, query(tr("20260304T080000Z", "20260304T081000Z"), ""), "Depth", "1").body); len(got) != 1 {
+		t.Errorf("last instance (UNTIL in local time) not found: %v", got)
+	}
+	if got := hrefs(e.do("REPORT", calPath, query(tr("20260305T000000Z", "20260306T000000Z"), ""), "Depth", "1").body); len(got) != 0 {
+		t.Errorf("instance after UNTIL found: %v", got)
+	}
+	// The alarm fires 15 minutes before each instance: 07:45Z on 3 March.
+	alarm := `<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:comp-filter name="VALARM"><C:time-range start="20260303T074000Z" end="20260303T075000Z"/></C:comp-filter></C:comp-filter></C:comp-filter>`
+	if got := hrefs(e.do("REPORT", calPath, query(alarm, ""), "Depth", "1").body); len(got) != 1 {
+		t.Errorf("VALARM time-range: %v", got)
+	}
+	alarm = strings.Replace(alarm, "20260303T074000Z", "20260303T075000Z", 1)
+	alarm = strings.Replace(alarm, `end="20260303T075000Z"`, `end="20260303T080000Z"`, 1)
+	if got := hrefs(e.do("REPORT", calPath, query(alarm, ""), "Depth", "1").body); len(got) != 0 {
+		t.Errorf("VALARM time-range after the trigger matched: %v", got)
+	}
+	e.do("GET", calPath+"evo-1.ics", "").must(t, 200, "GET").has(t, "TZID=W. Europe Standard Time", "UNTIL=20260304T090000")
+}
