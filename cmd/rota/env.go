@@ -191,12 +191,12 @@ func (e *env) newFlags(name, usage string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses a subcommand's arguments (flags anywhere). On -h it prints the
-// usage and returns errHelpShown, which run treats as success.
+// parse parses a subcommand's arguments (flags anywhere). On -h the flag
+// set has printed its usage; parse returns errHelpShown, which run treats
+// as success.
 func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	pos, err := parseArgs(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
 		return nil, errHelpShown
 	}
 	return pos, err

@@ -72,7 +72,7 @@ func TestHelpAndUsageErrors(t *testing.T) {
 			t.Errorf("rota %v: err = %v, want a usage error (exit 2)", args, r.err)
 		}
 	}
-	if r := rota(t, s, "list", "-h"); r.err != nil || !strings.Contains(r.stdout, "usage: rota list") {
+	if r := rota(t, s, "list", "-h"); r.err != nil || strings.Count(r.stdout, "usage: rota list") != 1 {
 		t.Errorf("list -h: err %v, stdout %q", r.err, r.stdout)
 	}
 }
