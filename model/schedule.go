@@ -309,6 +309,10 @@ type ScheduleOccurrence struct {
 // HandChanged reports whether a person changed or deleted the occurrence.
 func (o *ScheduleOccurrence) HandChanged() bool { return o.Deleted || o.Changed.Any() }
 
+// Overbooked reports more clients than places: a write that skipped the
+// capacity check (an old client, a hand-edited file) left it so.
+func (o *ScheduleOccurrence) Overbooked() bool { return o.Capacity > 0 && len(o.Clients) > o.Capacity }
+
 // End is the actual end.
 func (o *ScheduleOccurrence) End() time.Time { return o.Actual.Start.Add(o.Actual.Duration) }
 

@@ -320,8 +320,12 @@ func TestBookCapacity(t *testing.T) {
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "4 of 4 places taken") {
 		t.Fatalf("fifth client: %v; want a capacity error naming 4 of 4", err)
 	}
-	if len(o.Clients) != 4 {
+	if len(o.Clients) != 4 || o.Overbooked() {
 		t.Fatalf("%d clients after refusal", len(o.Clients))
+	}
+	o.Clients = append(o.Clients, Participant{Name: "F"})
+	if !o.Overbooked() {
+		t.Fatal("5 clients on 4 places not overbooked")
 	}
 	if err := CheckCapacity(4, 2, 3); err == nil {
 		t.Fatal("2+3 > 4 accepted")

@@ -350,9 +350,12 @@ func (s *schedulesScreen) View(m *Model, w, h int) string {
 		line := fmt.Sprintf("%-10s %-3s %-10s %-10s %-8s %-7s %-15s %s", o.Date, model.WeekdayName(o.Weekday),
 			o.Planned.Start.In(loc).Format("15:04")+" "+shortDuration(o.Planned.Duration), actual, fit(o.Actual.Person, 8),
 			fmt.Sprintf("%d/%d", len(o.Clients), o.Capacity), o.State, changed)
+		if o.Overbooked() {
+			line += "  overbooked"
+		}
 		st := lipgloss.NewStyle()
 		switch {
-		case o.HandChanged():
+		case o.HandChanged() || o.Overbooked():
 			st = sty.conflict
 		case o.Planned.Start.Before(m.Now()):
 			st = sty.dim

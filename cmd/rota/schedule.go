@@ -333,8 +333,12 @@ func scheduleShow(e *env, args []string) error {
 		if o.Deleted {
 			changed = "deleted"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\t%s\n", o.Date, model.WeekdayName(o.Weekday),
-			o.Planned.Start.In(loc).Format("15:04")+" "+shortDur(o.Planned.Duration), actual, who, len(o.Clients), o.Capacity, o.State, changed)
+		clients := fmt.Sprintf("%d/%d", len(o.Clients), o.Capacity)
+		if o.Overbooked() {
+			clients += " overbooked"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Date, model.WeekdayName(o.Weekday),
+			o.Planned.Start.In(loc).Format("15:04")+" "+shortDur(o.Planned.Duration), actual, who, clients, o.State, changed)
 	}
 	return tw.Flush()
 }
