@@ -172,6 +172,9 @@ func (s *schedulesScreen) Update(m *Model, msg tea.Msg) tea.Cmd {
 				s.sel = i
 			}
 		}
+		if msg.occID != s.occFor {
+			s.top = -1 // a new schedule: start near today
+		}
 		s.occs, s.occFor = msg.occs, msg.occID
 		if msg.occErr != nil {
 			s.err = msg.occErr
@@ -181,6 +184,9 @@ func (s *schedulesScreen) Update(m *Model, msg tea.Msg) tea.Cmd {
 	case schedOccMsg:
 		if msg.seq != s.seq {
 			return nil
+		}
+		if msg.id != s.occFor {
+			s.top = -1
 		}
 		s.occs, s.occFor, s.err = msg.occs, msg.id, msg.err
 		s.clampTop(m)
@@ -225,13 +231,11 @@ func (s *schedulesScreen) key(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Up):
 		if s.sel > 0 {
 			s.sel--
-			s.top = 0
 			return s.loadOccs(m)
 		}
 	case key.Matches(msg, k.Down):
 		if s.sel+1 < len(s.list) {
 			s.sel++
-			s.top = 0
 			return s.loadOccs(m)
 		}
 	case key.Matches(msg, k.PageUp):
@@ -247,20 +251,25 @@ func (s *schedulesScreen) key(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// clampTop keeps the occurrence window in range; on a fresh load it starts
-// at the first occurrence from today.
+// clampTop keeps the occurrence window in range; top -1 (a schedule just
+// shown) starts two occurrences before the first one from today, so the
+// recent past stays in sight.
 func (s *schedulesScreen) clampTop(m *Model) {
-	if s.top < 0 {
-		s.top = 0
-	}
-	if s.top >= len(s.occs) {
-		s.top = 0
+	if s.top == -1 {
+		s.top = len(s.occs)
 		for i, o := range s.occs {
 			if !o.Planned.Start.Before(m.Now()) {
 				s.top = i
 				break
 			}
 		}
+		s.top -= 2
+	}
+	if s.top >= len(s.occs) {
+		s.top = len(s.occs) - 1
+	}
+	if s.top < 0 {
+		s.top = 0
 	}
 }
 

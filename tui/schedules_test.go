@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -222,5 +223,42 @@ func TestAvailabilityEditor(t *testing.T) {
 	press(t, m, "x")
 	if got, _ := st.AvailabilityFor(ctx, "john", 0); len(got.Absences) != 0 {
 		t.Fatalf("absence not removed: %+v", got.Absences)
+	}
+}
+
+// TestGoldenSchedules renders the schedules screen, its regeneration
+// preview and the slot finder at 80x24 and 120x40 (go test ./tui -run
+// TestGoldenSchedules -update refreshes them).
+func TestGoldenSchedules(t *testing.T) {
+	ctx := context.Background()
+	for _, size := range []struct{ w, h int }{{80, 24}, {120, 40}} {
+		st, s := scheduleFixture(t)
+		if err := st.PutPerson(ctx, model.Person{Name: "john"}); err != nil {
+			t.Fatal(err)
+		}
+		av := model.Availability{Owner: "alice", Name: "john", Person: "john", TimeZone: "Europe/Berlin",
+			Rules: []model.AvailabilityRule{{Weekday: time.Monday, Intervals: []model.DayInterval{{From: 9 * time.Hour, To: 17 * time.Hour}}},
+				{Weekday: time.Tuesday, Intervals: []model.DayInterval{{From: 9 * time.Hour, To: 12 * time.Hour}}}}}
+		if err := st.PutAvailability(ctx, &av); err != nil {
+			t.Fatal(err)
+		}
+		m := New(Options{Store: st, Now: func() time.Time { return fixedNow }, Location: berlin, Owner: "alice", Poll: -1,
+			Screens: []Screen{NewSchedules(st, "alice"), NewSlots(st), NewAvailability(st, "alice")}})
+		drive(t, m, m.Init())
+		drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: size.w, Height: size.h} })
+		suffix := fmt.Sprintf("_%dx%d", size.w, size.h)
+		press(t, m, "5")
+		golden(t, "schedules"+suffix, screen(m))
+		s.Series[0].Time = 11 * time.Hour
+		if err := st.UpdateSchedule(ctx, &s); err != nil {
+			t.Fatal(err)
+		}
+		drive(t, m, func() tea.Msg { return StoreChangedMsg{} })
+		press(t, m, "r")
+		golden(t, "schedules_preview"+suffix, screen(m))
+		press(t, m, "esc", "6")
+		golden(t, "slots"+suffix, screen(m))
+		press(t, m, "7")
+		golden(t, "availability"+suffix, screen(m))
 	}
 }

@@ -396,10 +396,20 @@ func (s *slotsScreen) View(m *Model, w, h int) string {
 	}
 	loc := m.Location()
 	for i, d := range s.res.days {
-		head := sty.dayHeader.Render(pad(d.Date.In(time.UTC).Format("Mon 2 Jan"), 11))
+		// Slots wrap onto as many lines as the width needs, so the cursor
+		// is never cut off.
+		perLine := (w - 11) / 6
+		if perLine < 1 {
+			perLine = 1
+		}
 		var b strings.Builder
-		b.WriteString(head)
+		b.WriteString(sty.dayHeader.Render(pad(d.Date.In(time.UTC).Format("Mon 2 Jan"), 11)))
 		for j, sl := range d.Slots {
+			if j > 0 && j%perLine == 0 {
+				lines = append(lines, fit(b.String(), w))
+				b.Reset()
+				b.WriteString(strings.Repeat(" ", 11))
+			}
 			t := sl.Start.In(loc).Format("15:04")
 			st := lipgloss.NewStyle()
 			if i == s.day && j == s.col {
