@@ -35,16 +35,19 @@ import (
 // 8d, 32d, 400d, longer); for class c the scan is start in
 // [From - bound(c), To), which holds every overlapping instance of that class
 // and only a bounded amount besides (instances of at most bound(c) that
-// ended shortly before From). Seven scans per calendar, each proportional
-// to what it returns. Only the last class (instances longer than 400 days,
-// rare) is filtered on end instead.
+// ended shortly before From). Fourteen range scans per calendar (seven
+// classes, timed or floating), one prepared statement, each scan
+// proportional to what it returns. Only the last class (instances longer
+// than 400 days, rare) is filtered on end instead.
 //
 // Floating and all-day values have no place on the time line until a zone
 // is chosen at query time. Their key is the wall clock read as UTC, with
 // band bit 1 set; their scans are widened by the largest UTC offset
 // (16h each side) and each row is then placed exactly in the query's zone
 // and checked against the window, so nothing is missed and nothing extra is
-// returned.
+// returned. A floating row keeps its nominal days in its flags, so its end
+// is placed as the engine places it (days on the wall clock, the rest
+// exact).
 //
 // Recurring objects are expanded from their first instance: a rule with an
 // end (COUNT, UNTIL) completely, an open one up to a horizon (2 years,
@@ -58,6 +61,11 @@ import (
 // rules that ended before the window. A rule so dense that even a small
 // stretch expands to model.MaxInstances is not indexed at all and always
 // expanded on the fly (where the engine caps it and says so).
+//
+// As time passes, ExtendIndex (run at Open) moves open rules' horizon
+// forward. What stays on the fly: open rules whose first 1000 instances
+// end before the window (a daily rule older than ~3 years); the engine
+// fast-forwards those, so each costs one expansion of the window.
 //
 // Writes delete and re-insert an object's rows in the write's transaction,
 // so the index can never disagree with the objects.
