@@ -40,6 +40,13 @@ func cmdDemo(e *env, args []string) error {
 		}
 		objs := make([]model.Object, 0, len(dc.objects))
 		for _, ob := range dc.objects {
+			if dc.cal.Kind == model.CalendarTimesheet {
+				// Time entries are written once: their day may be approved.
+				if _, err := e.store.ObjectByUID(e.ctx, cal.ID, ob.master.UID); err == nil {
+					total++
+					continue
+				}
+			}
 			o, err := ob.encode()
 			if err != nil {
 				return fmt.Errorf("demo: %s: %w", ob.master.UID, err)
@@ -63,6 +70,9 @@ func cmdDemo(e *env, args []string) error {
 	}
 	if err := e.demoSchedule(d, studio); err != nil {
 		return fmt.Errorf("demo: schedule: %w", err)
+	}
+	if err := e.demoApprovals(d); err != nil {
+		return fmt.Errorf("demo: timesheet approvals: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "demo: %d people, %d rooms and equipment, %d calendars, %d objects (%d new, %d refreshed) and a schedule in %s\n",
 		len(demoPeople), len(demoResources), len(cals), total, created, total-created, e.storePath)
@@ -123,6 +133,8 @@ type demo struct {
 	loc    *time.Location // zone
 	today  time.Time      // midnight
 	monday time.Time      // midnight of the Monday of the demo's week
+
+	sheetDays []model.LocalDate // days of Ben's time entries, newest first
 }
 
 func newDemo(now time.Time, loc *time.Location, owner string) *demo {
@@ -448,6 +460,39 @@ func (e *env) demoDirectory(d *demo) error {
 	return nil
 }
 
+// demoApprovals approves Ben's oldest timesheet day and submits the next:
+// steps that leave a day already there as it is, so a second run passes.
+func (e *env) demoApprovals(d *demo) error {
+	n := len(d.sheetDays)
+	if n < 2 {
+		return nil
+	}
+	now := e.now()
+	approve := func(a model.Approval) (model.Approval, error) {
+		var err error
+		switch a.Current() {
+		case model.SheetApproved:
+			return a, nil
+		case model.SheetOpen, model.SheetRejected:
+			if a, err = a.Submit("ben", now); err != nil {
+				return a, err
+			}
+		}
+		return a.Approve("ana", now)
+	}
+	submit := func(a model.Approval) (model.Approval, error) {
+		if a.Current() != model.SheetOpen {
+			return a, nil
+		}
+		return a.Submit("ben", now)
+	}
+	if _, err := e.store.UpdateApprovals(e.ctx, "ben", d.sheetDays[n-1], d.sheetDays[n-1], approve); err != nil {
+		return err
+	}
+	_, err := e.store.UpdateApprovals(e.ctx, "ben", d.sheetDays[n-2], d.sheetDays[n-2], submit)
+	return err
+}
+
 // demoSchedule creates (or moves to the current dates) an Altegio-style
 // schedule of a group class, one weekly series per weekday with its
 // teacher, capacity, label and room, has the planner generate it, and
@@ -526,17 +571,19 @@ func (d *demo) tasks() demoCalendar {
 	return c
 }
 
-// timesheet: Ben's time entries of the last working days (HaloPSA
-// timesheet events: activity, client, billable, breaks).
+// timesheet: Ben's time entries of his last five working days (HaloPSA
+// timesheet events: activity, client, billable, breaks), not on his sick
+// day. UIDs carry the date: an entry once written is never moved to
+// another day, so days approved by an earlier run stay untouched.
 func (d *demo) timesheet() demoCalendar {
 	c := demoCalendar{cal: d.cal("timesheet-ben", "Timesheet: Ben", "#57606A", model.CalendarTimesheet, "ben", "VEVENT")}
-	day := 0
-	for back := 1; back <= 10 && day < 5; back++ {
+	sick := model.DateOf(d.date(-7 + 3))
+	for back, days := 1, 0; back <= 14 && days < 5; back++ {
 		t := d.today.AddDate(0, 0, -back)
-		if t.Weekday() == time.Saturday || t.Weekday() == time.Sunday {
+		if t.Weekday() == time.Saturday || t.Weekday() == time.Sunday || model.DateOf(t) == sick {
 			continue
 		}
-		day++
+		days++
 		at := func(hh, mm int) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), hh, mm, 0, 0, d.loc) }
 		entries := []model.TimeEntry{
 			{Activity: "Support tickets", Label: "support", Client: "Northwind", Start: at(8, 0), End: at(12, 15), Billable: true},
@@ -545,14 +592,15 @@ func (d *demo) timesheet() demoCalendar {
 				Note: "Number porting and call flows."},
 			{Activity: "Team stand-up and admin", Label: "internal", Start: at(15, 30), End: at(16, 30)},
 		}
-		if day == 2 {
+		if days == 2 {
 			entries[2].Link = "demo-contoso-visit@rota.example"
 		}
 		for i, te := range entries {
 			te.Person = "ben"
-			te.UID = fmt.Sprintf("demo-ts-ben-d%d-%d@rota.example", day, i+1)
+			te.UID = fmt.Sprintf("demo-ts-ben-%s-%d@rota.example", t.Format("20060102"), i+1)
 			c.objects = append(c.objects, demoObject{master: te.Event()})
 		}
+		d.sheetDays = append(d.sheetDays, model.DateOf(t))
 	}
 	return c
 }

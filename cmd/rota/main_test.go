@@ -271,6 +271,11 @@ func TestDemoIdempotent(t *testing.T) {
 			t.Errorf("demo list has a cancelled or excluded stand-up %s", gone)
 		}
 	}
+	// A run on a later day moves the data along and leaves Ben's approved
+	// timesheet day alone (the store would refuse a change to it).
+	rotaAt(t, context.Background(), testNow.AddDate(0, 0, 1), s, "demo").must(t)
+	rota(t, s, "demo").must(t)
+
 	// Conflicts: the vendor call was saved although Ben is in the review.
 	human := rota(t, s, "list", "--from", "2026-03-03", "--to", "2026-03-04").must(t).stdout
 	if want := `Vendor call: phone system  ! clash: ben@example.com also in "Quarterly review with Northwind"`; !strings.Contains(human, want) {
