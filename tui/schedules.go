@@ -239,8 +239,7 @@ func (s *schedulesScreen) key(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 			return s.loadOccs(m)
 		}
 	case key.Matches(msg, k.PageUp):
-		s.top -= 10
-		s.clampTop(m)
+		s.top = max(s.top-10, 0)
 	case key.Matches(msg, k.PageDown):
 		s.top += 10
 		s.clampTop(m)
