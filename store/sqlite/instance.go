@@ -537,8 +537,10 @@ func (s *Store) ExtendIndex(ctx context.Context) (int, error) {
 		until     int64
 	}
 	var list []stale
+	// Rules cut short by the row cap would plan to the same rows again.
 	rows, err := s.r.QueryContext(ctx, `SELECT id, calendar_id, timing, indexed_until FROM objects
-		WHERE indexed_until IS NOT NULL AND indexed_until < ? AND last_end IS NULL`, limit)
+		WHERE indexed_until IS NOT NULL AND indexed_until < ? AND last_end IS NULL
+		AND (SELECT count(*) FROM instances WHERE object_id = objects.id) < ?`, limit, s.cap)
 	if err != nil {
 		return 0, fmt.Errorf("store: extend index: %w", err)
 	}
@@ -572,7 +574,6 @@ func (s *Store) ExtendIndex(ctx context.Context) (int, error) {
 			if err != nil {
 				return n, fmt.Errorf("store: extend index: object %d: %w", st.id, err)
 			}
-			// Rules cut by the row cap plan to the same rows: leave them.
 			if p.indexedUntil.Valid && p.indexedUntil.Int64 <= st.until {
 				continue
 			}

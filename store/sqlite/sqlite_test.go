@@ -482,7 +482,24 @@ func TestExtendIndex(t *testing.T) {
 	if n, err := s.ExtendIndex(ctx); err != nil || n != 0 {
 		t.Errorf("extend with nothing due: %d, %v", n, err)
 	}
+	// A daily rule from 2016 fills the row cap long before now: extending
+	// leaves it alone.
+	old := testObject(c.ID, "old.ics", model.Timing{Start: time.Date(2016, 1, 4, 6, 0, 0, 0, time.UTC), Duration: time.Hour,
+		HasEnd: true, RRule: "FREQ=DAILY"})
+	if _, err := s.PutObject(ctx, &old, model.Condition{}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.ExtendIndex(ctx); err != nil || n != 0 {
+		t.Errorf("extend with a capped rule: %d, %v", n, err)
+	}
+	if err := s.DeleteObject(ctx, c.ID, "old.ics", model.Condition{}); err != nil {
+		t.Fatal(err)
+	}
 	head, _ := s.Head(ctx)
+	clk.t = clk.t.AddDate(1, 0, 0)
+	if n, err := s.ExtendIndex(ctx); err != nil || n != 1 {
+		t.Errorf("extend a year later: %d, %v; want 1", n, err)
+	}
 	clk.t = clk.t.AddDate(1, 0, 0)
 	s2 := openAt(t, path, opts) // Open extends
 	rows2, until2 := indexed()
