@@ -138,6 +138,8 @@ type Model struct {
 	calCursor int
 	calBlock  map[int64]lipgloss.Style
 	calMark   map[int64]lipgloss.Style
+	fills     map[[2]int]string // styled grid pieces by kind and width
+	layouts   map[int][]placed  // time-grid layout per day of the loaded window
 
 	day    time.Time // cursor day, midnight in loc
 	sel    int       // index into insts of the selected instance, -1 for none
@@ -219,6 +221,7 @@ func defaultScreens() []Screen {
 
 func (m *Model) setStyles(dark bool) {
 	m.sty = newStyles(dark)
+	m.fills = nil
 	m.help.Styles = help.DefaultStyles(dark)
 	m.calBlock = map[int64]lipgloss.Style{}
 	m.calMark = map[int64]lipgloss.Style{}
@@ -464,6 +467,7 @@ func (m *Model) dayOf(t time.Time) time.Time {
 
 func (m *Model) indexDays() {
 	m.byDay = make(map[int][]int, 64)
+	m.layouts = nil
 	lo, hi := m.dayNum(m.loaded.From), m.dayNum(m.loaded.To.Add(-time.Nanosecond))
 	for i, in := range m.insts {
 		first := m.dayNum(in.Start)

@@ -189,6 +189,19 @@ type placed struct {
 // layoutDay places the timed instances of day d in lanes: overlapping ones
 // side by side, each cluster of overlaps sharing its width.
 func (m *Model) layoutDay(d int) []placed {
+	if ps, ok := m.layouts[d]; ok {
+		return ps
+	}
+	ps := m.computeLayout(d)
+	if m.layouts == nil {
+		m.layouts = map[int][]placed{}
+	}
+	m.layouts[d] = ps
+	return ps
+}
+
+// computeLayout is layoutDay without the cache.
+func (m *Model) computeLayout(d int) []placed {
 	var ps []placed
 	for _, i := range m.byDay[d] {
 		in := m.insts[i]
@@ -380,27 +393,22 @@ func (m *Model) gridCell(ps []placed, d, r, colW int, now bool) string {
 		segs = append(segs, seg{x: x, w: wd, text: text, style: st})
 	}
 	var b strings.Builder
-	sep := "│"
 	if now {
-		sep = m.sty.nowLine.Render("─")
+		b.WriteString(m.painted(fillNow, 1))
 	} else {
-		sep = m.sty.grid.Render(sep)
+		b.WriteString(m.painted(fillBar, 1))
 	}
-	b.WriteString(sep)
 	x := 0
 	fill := func(n int) {
-		if n <= 0 {
-			return
+		switch {
+		case n <= 0:
+		case now:
+			b.WriteString(m.painted(fillNow, n))
+		case r%2 == 0 && x == 0: // a dot marks the hour at the column's left edge
+			b.WriteString(m.painted(fillDot, n))
+		default:
+			b.WriteString(m.painted(fillBlank, n))
 		}
-		if now {
-			b.WriteString(m.sty.nowLine.Render(strings.Repeat("─", n)))
-			return
-		}
-		if r%2 == 0 && x == 0 { // a dot marks the hour at the column's left edge
-			b.WriteString(m.sty.grid.Render(strings.Repeat("·", 1) + strings.Repeat(" ", n-1)))
-			return
-		}
-		b.WriteString(strings.Repeat(" ", n))
 	}
 	if hidden > 0 && maxLanes > 0 {
 		// The last lane shows how many more overlap here.
@@ -452,4 +460,36 @@ func itoa2(n int) string {
 		return "0" + itoa(n)
 	}
 	return itoa(n)
+}
+
+// Fills are the constant pieces of grid rows, styled once per width and
+// kept: most of a grid is fills, and styling is what a frame costs.
+const (
+	fillBlank = iota
+	fillDot
+	fillNow
+	fillBar
+)
+
+func (m *Model) painted(kind, n int) string {
+	k := [2]int{kind, n}
+	if s, ok := m.fills[k]; ok {
+		return s
+	}
+	var s string
+	switch kind {
+	case fillBlank:
+		s = strings.Repeat(" ", n)
+	case fillDot:
+		s = m.sty.grid.Render("·" + strings.Repeat(" ", n-1))
+	case fillNow:
+		s = m.sty.nowLine.Render(strings.Repeat("─", n))
+	case fillBar:
+		s = m.sty.grid.Render("│")
+	}
+	if m.fills == nil {
+		m.fills = map[[2]int]string{}
+	}
+	m.fills[k] = s
+	return s
 }
