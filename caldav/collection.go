@@ -82,7 +82,7 @@ func (q *request) mkcalendar() {
 		}
 	}
 	if len(failed) > 0 {
-		q.propsFailed(calendarHref(q.user, c.Name), sets, failed, "D:propstat")
+		q.propsFailed(calendarHref(q.user, c.Name), sets, failed)
 		return
 	}
 	if err := q.h.store.CreateCalendar(q.r.Context(), &c); err != nil {
@@ -102,7 +102,7 @@ func (q *request) mkcalendar() {
 // propsFailed answers a MKCALENDAR/PROPPATCH whose properties could not
 // all be set: 403 for the failing ones, 424 for the rest (RFC 4918
 // section 9.2: all or nothing).
-func (q *request) propsFailed(href string, all []*node, failed []xml.Name, _ string) {
+func (q *request) propsFailed(href string, all []*node, failed []xml.Name) {
 	m := newMultistatus(q.w, q.r)
 	m.minimal = false
 	var dep []xml.Name
@@ -257,7 +257,7 @@ func (q *request) proppatch() {
 		for _, o := range ops {
 			names = append(names, o.p.XMLName)
 		}
-		q.propsFailed(href, nil, names, "")
+		q.propsFailed(href, nil, names)
 		return
 	}
 	if q.cal == nil {
@@ -292,7 +292,7 @@ func (q *request) proppatch() {
 		}
 	}
 	if len(failed) > 0 {
-		q.propsFailed(calendarHref(q.user, c.Name), all, failed, "")
+		q.propsFailed(calendarHref(q.user, c.Name), all, failed)
 		return
 	}
 	if err := q.h.store.UpdateCalendar(q.r.Context(), &c); err != nil {

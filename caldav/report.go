@@ -496,10 +496,35 @@ func (q *request) syncCollection(root *node) {
 			since = v
 		}
 	}
-	if n := root.child(nsDAV, "sync-level"); n != nil && strings.TrimSpace(n.Text) == "infinite" {
-		// A calendar has no sub-collections: infinite is the same as 1.
-	}
+	// sync-level infinite is the same as 1: a calendar has no
+	// sub-collections.
 	pr := parsePropRequest(root)
+	onlyETag := !pr.allprop && !pr.propname
+	for _, n := range pr.names {
+		if n != pGetETag && n != pResourceType && n != pContentType {
+			onlyETag = false
+		}
+	}
+	if since == 0 && onlyETag {
+		// Initial sync: the mirror's listing is the current membership.
+		col, err := q.h.mirror.sync(ctx, q.h.store, c)
+		if err != nil {
+			q.h.fail(q.w, q.r, err)
+			return
+		}
+		col.mu.RLock()
+		pos := col.pos
+		col.mu.RUnlock()
+		members := col.list()
+		m := newMultistatus(q.w, q.r)
+		base := calendarHref(q.user, c.Name)
+		for i := range members {
+			o := members[i].object(c.ID)
+			pr.write(m, base+pathEscape(o.Name), objectProps, nil, func(n xml.Name) (propVal, bool) { return q.objectProp(c, &o, n) })
+		}
+		m.close(syncToken(pos))
+		return
+	}
 	changes, pos, err := q.h.store.Changes(ctx, c.ID, since)
 	if errors.Is(err, store.ErrBadSyncToken) {
 		writeError(q.w, http.StatusForbidden, elemValidSyncToken, "unknown sync token; sync again from scratch")
@@ -519,12 +544,6 @@ func (q *request) syncCollection(root *node) {
 	}
 	sort.Ints(order)
 
-	onlyETag := !pr.allprop && !pr.propname
-	for _, n := range pr.names {
-		if n != pGetETag && n != pResourceType && n != pContentType {
-			onlyETag = false
-		}
-	}
 	var fetched map[string]*model.Object
 	if !onlyETag {
 		var names []string
