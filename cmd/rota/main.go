@@ -24,31 +24,30 @@ import (
 // command is one subcommand of the dispatch table.
 type command struct {
 	run   func(e *env, args []string) error
-	usage string // one line: arguments and what it does
-	// noStore marks commands that do not need the store opened for them.
-	noStore bool
+	args  string // its arguments, for `rota help COMMAND`
+	about string // what it does, for the list of commands
 }
 
 // commands is the dispatch table. Each owner writes the function in the file
 // named in the comment; the signature is func(e *env, args []string) error.
 var commands = map[string]command{
 	// CLI engineer.
-	"import":    {run: cmdImport, usage: "FILE... [--calendar NAME]  import .ics files, each all or nothing"},
-	"export":    {run: cmdExport, usage: "[--calendar NAME] [-o FILE]  write one VCALENDAR (all calendars by default)"},
-	"list":      {run: cmdList, usage: "[--from DATE] [--to DATE] [--calendar NAME] [--json]  instances in [from, to)"},
-	"calendars": {run: cmdCalendars, usage: "[add NAME [--color C] [--kind K] [--tz Z] [--display D] | rm NAME]  list or change calendars"},
-	"demo":      {run: cmdDemo, usage: "[--open]  fill the store with realistic sample data (idempotent)"},
+	"import":    {run: cmdImport, args: "FILE... [--calendar NAME]", about: "import .ics files, each all or nothing"},
+	"export":    {run: cmdExport, args: "[--calendar NAME] [-o FILE]", about: "write one VCALENDAR (all calendars by default)"},
+	"list":      {run: cmdList, args: "[--from DATE] [--to DATE] [--calendar NAME] [--json] [--conflicts]", about: "every instance in a window, clashes marked; --json for scripts"},
+	"calendars": {run: cmdCalendars, args: "[add NAME [--color C] [--kind K] [--tz Z] [--display D] | rm NAME]", about: "list or change calendars"},
+	"demo":      {run: cmdDemo, args: "[--open]", about: "fill the store with realistic sample data (idempotent)"},
 	// CalDAV engineer: serve.go.
-	"serve": {run: cmdServe, usage: "[--addr ADDR]  run the CalDAV server and webcal feeds"},
-	"user":  {run: cmdUser, usage: "add|rm|list ...  CalDAV logins"},
-	"feed":  {run: cmdFeed, usage: "add|rm|list ...  webcal feeds"},
+	"serve": {run: cmdServe, args: "[--addr ADDR] [--tls-self-signed | --tls-cert F --tls-key F]", about: "the CalDAV server and webcal feeds"},
+	"user":  {run: cmdUser, args: "add|passwd|del|list [NAME] [--person P]", about: "CalDAV logins"},
+	"feed":  {run: cmdFeed, args: "add --calendar NAME | list | revoke TOKEN", about: "read-only webcal feeds"},
 	// Schedules engineer: schedule.go.
-	"schedule": {run: cmdSchedule, usage: "...  schedules and their series"},
-	"slots":    {run: cmdSlots, usage: "...  free slots"},
+	"schedule": {run: cmdSchedule, args: "create|list|show|edit|regenerate|delete|book|person|resource|availability ...", about: "schedules, team members, rooms and equipment, availability"},
+	"slots":    {run: cmdSlots, args: "--calendar C | --person P --from DATE --to DATE [--json]", about: "free slots of a person or calendar"},
 	// Timesheet engineer: timesheet.go.
-	"timesheet": {run: cmdTimesheet, usage: "...  timesheets and time entries"},
+	"timesheet": {run: cmdTimesheet, args: "start|stop|log|edit|delete|submit|approve|reject|show|report ...", about: "time entries, timer, approval, reports"},
 	// TUI engineer: tui.go (bare `rota`, also `rota tui`).
-	"tui": {run: cmdTUI, usage: "[--serve ADDR]  open the terminal UI (the default)"},
+	"tui": {run: cmdTUI, args: "[--serve ADDR] [--week-start DAY]", about: "the terminal UI (also bare rota)"},
 }
 
 func main() {
@@ -106,7 +105,7 @@ func runAt(ctx context.Context, now func() time.Time, args []string, stdin io.Re
 	if name == "help" || name == "-h" || name == "--help" {
 		if len(args) > 0 {
 			if c, ok := commands[args[0]]; ok {
-				fmt.Fprintf(stdout, "usage: rota %s %s\n", args[0], c.usage)
+				fmt.Fprintf(stdout, "usage: rota %s %s\n%s\n", args[0], c.args, c.about)
 				return nil
 			}
 		}
@@ -118,7 +117,7 @@ func runAt(ctx context.Context, now func() time.Time, args []string, stdin io.Re
 		return usagef("unknown command %q (see rota help)", name)
 	}
 	cfg := config{StorePath: *storePath, User: *user, TZ: *tz, Now: now}
-	e, err := newEnv(ctx, cfg, stdin, stdout, stderr, !c.noStore)
+	e, err := newEnv(ctx, cfg, stdin, stdout, stderr, true)
 	if err != nil {
 		return err
 	}
@@ -139,9 +138,9 @@ func printUsage(w io.Writer, fs *flag.FlagSet) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].usage)
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].about)
 	}
-	fmt.Fprintln(w, "  help       [COMMAND]  this list, or one command's usage")
+	fmt.Fprintln(w, "  help       this list; rota help COMMAND or rota COMMAND -h for one command")
 	fmt.Fprintln(w, "\nGlobal flags:")
 	fs.SetOutput(w)
 	fs.PrintDefaults()
