@@ -96,6 +96,11 @@ func parseCompSpec(n *node) *compSpec {
 
 // render produces the calendar data the spec asks for.
 func (s *dataSpec) render(o *model.Object, parsed *ical.Calendar, loc *time.Location) ([]byte, error) {
+	if s.expand != nil && s.comp == nil {
+		if b, ok := expandSingle(o, loc); ok {
+			return b, nil
+		}
+	}
 	if parsed == nil {
 		var err error
 		if parsed, err = parseData(o.Data); err != nil {
@@ -403,4 +408,77 @@ func pathEscape(s string) string {
 		}
 	}
 	return s
+}
+
+// expandSingle expands a non-recurring timed or all-day VEVENT without
+// parsing it: the stored lines are copied, VTIMEZONEs dropped, and DTSTART
+// and DTEND rewritten in UTC from the object's timing. ok is false for
+// anything else (the general path handles it).
+func expandSingle(o *model.Object, loc *time.Location) ([]byte, bool) {
+	t := &o.Timing
+	if o.Component != "VEVENT" || t.Recurring() || len(t.Overrides) > 0 || t.Start.IsZero() || o.Data == nil {
+		return nil, false
+	}
+	start := t.Start
+	if t.Floating && !t.AllDay {
+		start = time.Date(start.Year(), start.Month(), start.Day(), start.Hour(), start.Minute(), start.Second(), 0, loc)
+	}
+	end := start.AddDate(0, 0, t.Days).Add(t.Duration)
+	var b bytes.Buffer
+	b.Grow(len(o.Data))
+	depth, skip := 0, false
+	events := 0
+	data := o.Data
+	for len(data) > 0 {
+		// one logical line with its continuation lines
+		n := 0
+		for {
+			i := bytes.IndexByte(data[n:], '\n')
+			if i < 0 {
+				n = len(data)
+				break
+			}
+			n += i + 1
+			if n >= len(data) || (data[n] != ' ' && data[n] != '\t') {
+				break
+			}
+		}
+		line := data[:n]
+		data = data[n:]
+		name := propName(line)
+		switch name {
+		case "BEGIN":
+			depth++
+			if depth == 2 && bytes.HasPrefix(bytes.ToUpper(line), []byte("BEGIN:VTIMEZONE")) {
+				skip = true
+			}
+			if depth == 2 && !skip {
+				events++
+			}
+		case "END":
+			depth--
+			if skip && depth == 1 {
+				skip = false
+				continue
+			}
+		}
+		if skip {
+			continue
+		}
+		if depth == 2 && !t.AllDay {
+			switch name {
+			case "DTSTART":
+				b.WriteString("DTSTART:" + start.UTC().Format(utcLayout) + "\r\n")
+				continue
+			case "DTEND":
+				b.WriteString("DTEND:" + end.UTC().Format(utcLayout) + "\r\n")
+				continue
+			}
+		}
+		b.Write(line)
+	}
+	if events != 1 {
+		return nil, false
+	}
+	return b.Bytes(), true
 }

@@ -321,6 +321,16 @@ func TestRecurringQueryExpand(t *testing.T) {
 		}
 	}
 
+	// A single zoned event expands to UTC without its VTIMEZONE.
+	e.put("tz.ics", strings.Replace(event("tz", ";TZID=Europe/Berlin:20260305T120000", ";TZID=Europe/Berlin:20260305T123000", "SUMMARY:Zoned"),
+		"BEGIN:VEVENT", "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT", 1)).must(t, 201, "zoned")
+	r = e.do("REPORT", calPath, query(tr("20260305T000000Z", "20260306T000000Z"), exp), "Depth", "1").must(t, 207, "expand single")
+	part = r.body[strings.Index(r.body, calPath+"tz.ics"):]
+	part = part[:strings.Index(part, "</D:response>")]
+	if !strings.Contains(part, "DTSTART:20260305T110000Z") || !strings.Contains(part, "DTEND:20260305T113000Z") || strings.Contains(part, "TZID") || strings.Contains(part, "VTIMEZONE") {
+		t.Errorf("expanded single zoned event:\n%s", part)
+	}
+
 	// free-busy: the transparent and cancelled ones are free.
 	e.put("free.ics", event("free", ":20260302T120000Z", ":20260302T130000Z", "TRANSP:TRANSPARENT")).must(t, 201, "transparent")
 	e.put("tent.ics", event("tent", ":20260302T140000Z", ":20260302T150000Z", "STATUS:TENTATIVE")).must(t, 201, "tentative")
