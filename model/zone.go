@@ -2,9 +2,14 @@ package model
 
 import (
 	"fmt"
+	"sync"
 	"time"
 	_ "time/tzdata" // IANA zones on hosts without a zoneinfo database
 )
+
+// zones caches loaded locations: time.LoadLocation parses the zone data
+// afresh on every call, and expansion asks for the same few zones often.
+var zones sync.Map // name -> *time.Location
 
 // LoadZone resolves an IANA time zone name. "" and "UTC" give UTC.
 // Windows and custom TZIDs are mapped to IANA names by the codec before
@@ -13,10 +18,14 @@ func LoadZone(name string) (*time.Location, error) {
 	if name == "" || name == "UTC" || name == "Z" {
 		return time.UTC, nil
 	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, fmt.Errorf("unknown time zone %q", name)
 	}
+	zones.Store(name, loc)
 	return loc, nil
 }
 

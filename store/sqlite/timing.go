@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"rota/model"
@@ -218,7 +217,7 @@ func decodeTime(s string) (time.Time, error) {
 		}
 		return t.In(time.FixedZone("", off)), nil
 	default:
-		loc, err := zoneNamed(zone)
+		loc, err := model.LoadZone(zone)
 		if err != nil {
 			return time.Time{}, fmt.Errorf("timing: time %q: %w", s, err)
 		}
@@ -226,26 +225,10 @@ func decodeTime(s string) (time.Time, error) {
 	}
 }
 
-// zones caches loaded locations: with the embedded tzdata every
-// time.LoadLocation parses the zone afresh.
-var zones sync.Map // name -> *time.Location
-
-func zoneNamed(name string) (*time.Location, error) {
-	if loc, ok := zones.Load(name); ok {
-		return loc.(*time.Location), nil
-	}
-	loc, err := model.LoadZone(name)
-	if err != nil {
-		return nil, err
-	}
-	zones.Store(name, loc)
-	return loc, nil
-}
-
 func loadable(name string) bool {
 	if name == "" {
 		return false
 	}
-	_, err := zoneNamed(name)
+	_, err := model.LoadZone(name)
 	return err == nil
 }
