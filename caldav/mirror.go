@@ -36,8 +36,9 @@ type member struct {
 // collection is the mirror of one calendar.
 type collection struct {
 	mu     sync.RWMutex
-	loaded bool
-	pos    int64 // change-log position reflected
+	loaded  bool
+	created time.Time // of the calendar mirrored: an ID reused by a new calendar starts afresh
+	pos     int64     // change-log position reflected
 	byName map[string]*member
 	sorted []*member // byName in name order; nil when membership changed
 	// rendered caches the member part of PROPFIND Depth 1 answers at pos,
@@ -78,13 +79,16 @@ func (m *mirror) collection(id int64) *collection {
 func (m *mirror) sync(ctx context.Context, st Store, cal *model.Calendar) (*collection, error) {
 	c := m.collection(cal.ID)
 	c.mu.RLock()
-	fresh := c.loaded && c.pos >= cal.SyncToken
+	fresh := c.loaded && c.pos >= cal.SyncToken && c.created.Equal(cal.Created)
 	c.mu.RUnlock()
 	if fresh {
 		return c, nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.loaded && !c.created.Equal(cal.Created) {
+		m.drop(c)
+	}
 	if c.loaded && c.pos >= cal.SyncToken {
 		return c, nil
 	}
@@ -111,7 +115,7 @@ func (m *mirror) sync(ctx context.Context, st Store, cal *model.Calendar) (*coll
 	for i := range changes {
 		m.apply(c, &changes[i])
 	}
-	c.pos, c.loaded = pos, true
+	c.pos, c.loaded, c.created = pos, true, cal.Created
 	return c, nil
 }
 
@@ -264,4 +268,17 @@ func (c *collection) render(key string, fn func() []byte) []byte {
 	}
 	c.mu.Unlock()
 	return b
+}
+
+// forget drops the mirror of a deleted calendar.
+func (m *mirror) forget(id int64) {
+	m.mu.Lock()
+	c := m.cols[id]
+	delete(m.cols, id)
+	m.mu.Unlock()
+	if c != nil {
+		c.mu.Lock()
+		m.drop(c)
+		c.mu.Unlock()
+	}
 }

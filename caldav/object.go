@@ -294,6 +294,7 @@ func (q *request) delete() {
 			q.h.fail(q.w, q.r, err)
 			return
 		}
+		q.h.mirror.forget(q.cal.ID)
 		q.w.WriteHeader(http.StatusNoContent)
 	default:
 		writeError(q.w, http.StatusForbidden, elemNeedPrivileges, "principals and calendar homes cannot be deleted")
