@@ -17,7 +17,8 @@ import (
 
 const importUsage = "FILE... [--calendar NAME]"
 
-// cmdImport runs `rota import FILE... [--calendar NAME]`. Each file is all or
+// cmdImport runs `rota import FILE... [--calendar NAME]` ("-" reads
+// standard input). Each file is all or
 // nothing: it is decoded completely, then written in one transaction. A
 // refused file is reported with its name and line and the others still
 // import; the command fails if any file was refused.
@@ -61,15 +62,21 @@ type importResult struct {
 }
 
 // importFile imports one file into the calendar calName of e.user.
+// "-" is standard input.
 func (e *env) importFile(path, calName string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return errors.Unwrap(err) // *PathError would repeat the file name
-	}
-	defer f.Close()
-	var r io.Reader = f
+	var r io.Reader = e.stdin
 	var bar *progress
-	if st, err := f.Stat(); err == nil {
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return errors.Unwrap(err) // *PathError would repeat the file name
+		}
+		defer f.Close()
+		r = f
+		st, err := f.Stat()
+		if err != nil {
+			return errors.Unwrap(err)
+		}
 		if bar = newProgress(e.stderr, filepath.Base(path), st.Size()); bar != nil {
 			defer bar.done()
 			r = bar.reader(f)

@@ -301,3 +301,17 @@ func TestDemoWeekend(t *testing.T) {
 		t.Errorf("list on a Saturday after demo:\n%s", list)
 	}
 }
+
+func TestImportStdin(t *testing.T) {
+	s := newStore(t)
+	data, err := os.ReadFile("testdata/week.ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	err = runAt(context.Background(), func() time.Time { return testNow },
+		[]string{"--store", s, "--user", "tester", "--tz", "UTC", "import", "--calendar", "piped", "-"}, bytes.NewReader(data), &out, &errOut)
+	if err != nil || out.String() != "-: 5 objects (5 created, 0 updated), 9 instances\n" {
+		t.Fatalf("import -: %v, %q, %q", err, out.String(), errOut.String())
+	}
+}
