@@ -35,12 +35,12 @@ type member struct {
 
 // collection is the mirror of one calendar.
 type collection struct {
-	mu     sync.RWMutex
+	mu      sync.RWMutex
 	loaded  bool
 	created time.Time // of the calendar mirrored: an ID reused by a new calendar starts afresh
 	pos     int64     // change-log position reflected
-	byName map[string]*member
-	sorted []*member // byName in name order; nil when membership changed
+	byName  map[string]*member
+	sorted  []*member // byName in name order; nil when membership changed
 	// rendered caches the member part of PROPFIND Depth 1 answers at pos,
 	// by the properties asked for: clients poll unchanged collections.
 	rendered map[string][]byte
