@@ -206,11 +206,11 @@ func New(opts Options) *Model {
 	// first frame a date before the first poll answers.
 	m.now = m.clock().In(m.loc)
 	m.day = m.dayOf(m.now)
-	m.setStyles(true)
-	m.screens = append(defaultScreens(), opts.Screens...)
 	m.query = textinput.New()
 	m.query.Prompt = "/"
 	m.query.Placeholder = "title, place, person…"
+	m.setStyles(true) // after the query exists: it gets a steady cursor
+	m.screens = append(defaultScreens(), opts.Screens...)
 	return m
 }
 
@@ -655,7 +655,11 @@ func (m *Model) View() tea.View {
 	b.WriteString(m.statusLine(w))
 	b.WriteByte('\n')
 	b.WriteString(fit(m.help.ShortHelpView(m.liveKeys()), w))
-	v := tea.NewView(b.String())
+	out := b.String()
+	if m.height < 4 { // too short for the frame: what fits, from the top
+		out = strings.Join(strings.SplitN(out, "\n", max(m.height, 1)+1)[:max(m.height, 1)], "\n")
+	}
+	v := tea.NewView(out)
 	v.AltScreen = true
 	v.WindowTitle = "rota"
 	return v

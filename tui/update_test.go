@@ -547,3 +547,16 @@ func TestCreateWithPeopleShowsConflicts(t *testing.T) {
 		t.Errorf("status %q does not say it was marked", m.info)
 	}
 }
+
+func TestTinyTerminal(t *testing.T) {
+	f := newFixture(t)
+	for _, size := range [][2]int{{1, 1}, {10, 4}, {30, 8}} {
+		m := newModel(t, f.st, size[0], size[1])
+		for _, k := range []string{"1", "j", "2", "j", "enter", "esc", "3", "l", "4", "j", "?", "esc", "c", "esc", "/", "x", "enter", "esc", "2", "j", "e"} {
+			press(t, m, k)
+			if n := strings.Count(screen(m), "\n"); n != size[1] {
+				t.Fatalf("%dx%d after %q: %d lines", size[0], size[1], k, n)
+			}
+		}
+	}
+}
