@@ -332,10 +332,20 @@ func applyChange(ctx context.Context, st Store, in model.Instance, sc scope, eta
 	if err != nil {
 		return instKey{}, time.Time{}, "", err
 	}
+	// Overrides from here on move to the new series.
+	oldObj, moved, err := dropOverrides(oldObj, evs[1:], recID)
+	if err != nil {
+		return instKey{}, time.Time{}, "", err
+	}
+	// The new series starts where this instance was planned, moved by the
+	// edit, and keeps the length the edit gave it.
+	delta := ev.Start.Sub(orig.Start)
 	nw := ev
 	nw.UID = newUID()
 	nw.RecurrenceID = time.Time{}
 	nw.Sequence = 0
+	nw.Start = recID.Add(delta)
+	nw.End = nw.Start.Add(ev.End.Sub(ev.Start))
 	nr := *master.Recurrence
 	nr.RRule = continueRule(nr.RRule, countBefore(obj.Timing, in.RecurrenceID, loc))
 	nr.RDates, nr.ExDates = splitPeriods(nr.RDates, recID, false), splitTimes(nr.ExDates, recID, false)
@@ -343,6 +353,16 @@ func applyChange(ctx context.Context, st Store, in model.Instance, sc scope, eta
 	newObj, err := ics.New(nw)
 	if err != nil {
 		return instKey{}, time.Time{}, "", err
+	}
+	for _, ov := range moved {
+		if ov.RecurrenceID.Equal(recID) {
+			continue // the instance edited: the new series' first one
+		}
+		ov.UID = nw.UID
+		ov.RecurrenceID = ov.RecurrenceID.Add(delta)
+		if newObj, err = ics.Apply(newObj.Data, ov); err != nil {
+			return instKey{}, time.Time{}, "", err
+		}
 	}
 	if err := put(ctx, st, oldObj, obj.CalendarID, obj.Name, cond); err != nil {
 		return instKey{}, time.Time{}, "", err
@@ -352,6 +372,24 @@ func applyChange(ctx context.Context, st Store, in model.Instance, sc scope, eta
 	}
 	start := fromEventTime(nw.Start, nw, loc)
 	return instKey{cal: obj.CalendarID, uid: newObj.UID, rec: start.Unix()}, start, note, nil
+}
+
+// dropOverrides removes from o the overrides at or after recID and returns
+// them.
+func dropOverrides(o model.Object, overrides []model.Event, recID time.Time) (model.Object, []model.Event, error) {
+	var moved []model.Event
+	for _, ov := range overrides {
+		if ov.RecurrenceID.Before(recID) {
+			continue
+		}
+		n, err := ics.RemoveInstance(o.Data, ov.RecurrenceID)
+		if err != nil {
+			return o, nil, err
+		}
+		o = n
+		moved = append(moved, ov)
+	}
+	return o, moved, nil
 }
 
 // endRule rewrites an RRULE to stop before recID: UNTIL replaces COUNT and
@@ -460,6 +498,9 @@ func deleteInstance(ctx context.Context, st Store, in model.Instance, sc scope, 
 			master.Recurrence = &rec
 			o, err := ics.Apply(obj.Data, master)
 			if err != nil {
+				return err
+			}
+			if o, _, err = dropOverrides(o, evs[1:], recID); err != nil {
 				return err
 			}
 			return put(ctx, st, o, obj.CalendarID, obj.Name, cond)

@@ -320,6 +320,35 @@ func TestEditRecurring(t *testing.T) {
 			t.Errorf("standups %s, want %s", got, want)
 		}
 	})
+	t.Run("following moves later overrides along", func(t *testing.T) {
+		f := newFixture(t)
+		m := newModel(t, f.st, 80, 24)
+		press(t, m, "2", "l", "e", "f") // Tuesday, before Wednesday's override
+		typeText(t, m, "!")
+		press(t, m, "enter")
+		insts, _ := f.st.Instances(ctx, nil, model.Range{From: at(23, 0, 0), To: at(28, 0, 0)}, berlin)
+		var got []string
+		for _, in := range insts {
+			if strings.HasPrefix(in.Summary, "Standup") {
+				got = append(got, in.Summary+" "+in.Start.In(berlin).Format("Mon 15:04"))
+			}
+		}
+		want := "Standup Mon 09:00,Standup! Tue 09:00,Standup (late) Wed 09:30,Standup! Thu 09:00,Standup! Fri 09:00"
+		if strings.Join(got, ",") != want {
+			t.Errorf("got %s\nwant %s", strings.Join(got, ","), want)
+		}
+	})
+	t.Run("delete following", func(t *testing.T) {
+		f := newFixture(t)
+		m := newModel(t, f.st, 80, 24)
+		press(t, m, "2", "l", "d", "f", "y")
+		insts, _ := f.st.Instances(ctx, nil, model.Range{From: at(23, 0, 0), To: at(28, 0, 0)}, berlin)
+		for _, in := range insts {
+			if in.UID == "standup" && !in.Start.Before(at(24, 0, 0)) {
+				t.Errorf("still there: %s %v", in.Summary, in.Start)
+			}
+		}
+	})
 	t.Run("all", func(t *testing.T) {
 		f := newFixture(t)
 		m := newModel(t, f.st, 80, 24)
