@@ -309,9 +309,39 @@ func applyChange(ctx context.Context, st Store, in model.Instance, sc scope, eta
 		nm.Start = master.Start.Add(delta)
 		nm.End = nm.Start.Add(dur)
 		nm.Sequence = master.Sequence
-		o, err := ics.Apply(obj.Data, nm)
+		data := obj.Data
+		var overrides []model.Event
+		if delta != 0 {
+			// The whole series moves: its exceptions and overrides move
+			// with it, so they still name instances of the series.
+			r := *master.Recurrence
+			r.ExDates = shiftTimes(r.ExDates, delta)
+			r.RDates = append([]model.Period(nil), r.RDates...)
+			for i := range r.RDates {
+				r.RDates[i].Start = r.RDates[i].Start.Add(delta)
+			}
+			nm.Recurrence = &r
+			for _, ov := range evs[1:] {
+				o, err := ics.RemoveInstance(data, ov.RecurrenceID)
+				if err != nil {
+					return instKey{}, time.Time{}, "", err
+				}
+				data = o.Data
+				overrides = append(overrides, ov)
+			}
+		}
+		o, err := ics.Apply(data, nm)
 		if err != nil {
 			return instKey{}, time.Time{}, "", err
+		}
+		for _, ov := range overrides {
+			if ov.Start.Equal(ov.RecurrenceID) { // not moved by hand: moves along
+				ov.Start, ov.End = ov.Start.Add(delta), ov.End.Add(delta)
+			}
+			ov.RecurrenceID = ov.RecurrenceID.Add(delta)
+			if o, err = ics.Apply(o.Data, ov); err != nil {
+				return instKey{}, time.Time{}, "", err
+			}
 		}
 		if err := put(ctx, st, o, obj.CalendarID, obj.Name, cond); err != nil {
 			return instKey{}, time.Time{}, "", err
@@ -441,6 +471,14 @@ func countBefore(t model.Timing, recID time.Time, loc *time.Location) int {
 		return 0
 	}
 	return len(occ)
+}
+
+func shiftTimes(ts []time.Time, d time.Duration) []time.Time {
+	out := make([]time.Time, len(ts))
+	for i, t := range ts {
+		out[i] = t.Add(d)
+	}
+	return out
 }
 
 func splitTimes(ts []time.Time, at time.Time, before bool) []time.Time {

@@ -358,6 +358,18 @@ func TestEditRecurring(t *testing.T) {
 		if !evs[0].Start.Equal(at(2, 8, 45)) {
 			t.Errorf("master starts %v, want 08:45 on 2 Nov", evs[0].Start)
 		}
+		insts, _ := f.st.Instances(ctx, nil, model.Range{From: at(23, 0, 0), To: at(28, 0, 0)}, berlin)
+		var got []string
+		for _, in := range insts {
+			if in.UID == "standup" {
+				got = append(got, in.Summary+" "+in.Start.In(berlin).Format("Mon 15:04"))
+			}
+		}
+		// Wednesday's override was moved by hand to 09:30: it stays there.
+		want := "Standup Mon 08:45,Standup Tue 08:45,Standup (late) Wed 09:30,Standup Thu 08:45,Standup Fri 08:45"
+		if strings.Join(got, ",") != want {
+			t.Errorf("got %s\nwant %s", strings.Join(got, ","), want)
+		}
 	})
 }
 
