@@ -29,8 +29,10 @@
 // (m.SetError, m.SetMessage), and StoreChangedMsg whenever another door
 // (CalDAV, another process) wrote to the store. The frame handles q, ?, tab,
 // the number keys, / and c itself; every other key press reaches the
-// active screen's Update. Screen.Keys lists the screen's live bindings for
-// the help line and the ? page.
+// active screen's Update. A screen with a text field implements
+// InputCapturer: while it captures, every key but ctrl+c goes to it.
+// Screen.Keys lists the screen's live bindings for the help line and the ?
+// page.
 package tui
 
 import (
@@ -66,6 +68,13 @@ type Screen interface {
 	Title(m *Model) string
 	// Keys lists the screen's live bindings (disabled ones are skipped).
 	Keys(m *Model) []key.Binding
+}
+
+// InputCapturer is implemented by screens that sometimes take typed text:
+// while CapturesInput is true the frame passes them every key press
+// (ctrl+c still quits).
+type InputCapturer interface {
+	CapturesInput(m *Model) bool
 }
 
 // StoreChangedMsg tells screens that the store was written (by this TUI,
@@ -150,6 +159,8 @@ type Model struct {
 	seq    int
 	want   model.Range // range of the load in flight
 	head   int64
+	// headKnown is set by the first poll; the first head is the baseline.
+	headKnown bool
 
 	agendaTop int
 	gridTop   int
@@ -376,11 +387,11 @@ func (m *Model) gotHead(msg headMsg) tea.Cmd {
 		return next
 	}
 	m.now = msg.now.In(m.loc)
-	if msg.head == m.head {
+	if m.headKnown && msg.head == m.head {
 		return next
 	}
-	first := m.head == 0
-	m.head = msg.head
+	first := !m.headKnown
+	m.head, m.headKnown = msg.head, true
 	if first {
 		return next
 	}
@@ -562,6 +573,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if msg.String() == "ctrl+c" {
 		return tea.Quit
+	}
+	if c, ok := m.screens[m.cur].(InputCapturer); ok && m.mode == modeNormal && c.CapturesInput(m) {
+		return m.screens[m.cur].Update(m, msg)
 	}
 	switch m.mode {
 	case modeForm:

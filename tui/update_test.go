@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"rota/model"
@@ -599,5 +600,78 @@ func TestTinyTerminal(t *testing.T) {
 				t.Fatalf("%dx%d after %q: %d lines", size[0], size[1], k, n)
 			}
 		}
+	}
+}
+
+// typingScreen is a plugged screen with a text field, to check the frame's
+// plumbing for screens: its number key, tab, StoreChangedMsg, capture.
+type typingScreen struct {
+	typed   string
+	changed int
+	typing  bool
+}
+
+func (s *typingScreen) Name() string                   { return "Typing" }
+func (s *typingScreen) Activate(m *Model) tea.Cmd      { return nil }
+func (s *typingScreen) Title(m *Model) string          { return "typed " + s.typed }
+func (s *typingScreen) Keys(m *Model) []key.Binding    { return nil }
+func (s *typingScreen) CapturesInput(m *Model) bool    { return s.typing }
+func (s *typingScreen) View(m *Model, w, h int) string { return "typing screen" }
+func (s *typingScreen) Update(m *Model, msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case StoreChangedMsg:
+		s.changed++
+	case tea.KeyPressMsg:
+		if msg.String() == "i" {
+			s.typing = true
+		} else if msg.String() == "enter" {
+			s.typing = false
+		} else {
+			s.typed += msg.String()
+		}
+	}
+	return nil
+}
+
+func TestPluggedScreen(t *testing.T) {
+	f := newFixture(t)
+	scr := &typingScreen{}
+	m := New(Options{Store: f.st, Now: func() time.Time { return fixedNow }, Location: berlin, Owner: "alice", Poll: -1, Screens: []Screen{scr}})
+	drive(t, m, m.Init())
+	press(t, m, "5")
+	if !strings.Contains(screen(m), "typing screen") || !strings.Contains(screen(m), "5 Typing") {
+		t.Fatalf("screen 5 not shown:\n%s", screen(m))
+	}
+	press(t, m, "x", "c") // c is the frame's: calendars
+	if scr.typed != "x" || m.mode != modeCalendars {
+		t.Fatalf("typed %q mode %v", scr.typed, m.mode)
+	}
+	press(t, m, "esc", "i", "c", "1", "q", "enter")
+	if scr.typed != "xc1q" || m.cur != 4 {
+		t.Errorf("while capturing: typed %q, screen %d", scr.typed, m.cur)
+	}
+	drive(t, m, func() tea.Msg { return pollMsg{} })
+	f.add(t, "work", model.Event{UID: "x", Title: "x", TZID: "Europe/Berlin", Start: at(23, 7, 0), End: at(23, 8, 0)})
+	drive(t, m, func() tea.Msg { return pollMsg{} })
+	if scr.changed != 1 {
+		t.Errorf("StoreChangedMsg delivered %d times", scr.changed)
+	}
+	press(t, m, "tab")
+	if m.cur != 0 {
+		t.Errorf("tab from the last screen went to %d", m.cur)
+	}
+}
+
+func TestLiveFirstWriteToEmptyStore(t *testing.T) {
+	st := newStore(t)
+	m := newModel(t, st, 80, 24)
+	drive(t, m, func() tea.Msg { return pollMsg{} })
+	c := model.Calendar{Owner: "alice", Name: "work"}
+	if err := st.CreateCalendar(context.Background(), &c); err != nil {
+		t.Fatal(err)
+	}
+	drive(t, m, func() tea.Msg { return pollMsg{} })
+	if len(m.cals) != 1 {
+		t.Errorf("the first calendar of an empty store did not show: %d calendars", len(m.cals))
 	}
 }
