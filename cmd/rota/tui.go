@@ -16,6 +16,7 @@ import (
 
 	"rota/caldav"
 	"rota/model"
+	"rota/store/sqlite"
 	"rota/tui"
 )
 
@@ -70,11 +71,7 @@ func cmdTUI(e *env, args []string) error {
 		WeekStartSet: true,
 		Owner:        e.user,
 		Context:      ctx,
-		Screens: []tui.Screen{
-			tui.NewSchedules(e.store, e.user),
-			tui.NewSlots(e.store),
-			tui.NewTimesheet(e.store, e.user, person),
-		},
+		Screens:      tuiScreens(e.store, e.user, person),
 	})
 	opts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if f, ok := e.stdin.(*os.File); ok {
@@ -87,6 +84,18 @@ func cmdTUI(e *env, args []string) error {
 		return fmt.Errorf("rota tui: %w", err)
 	}
 	return nil
+}
+
+// tuiScreens are the screens after the four calendar views, keys 5..8:
+// schedules, the slot finder, the availability editor and the timesheet of
+// person.
+func tuiScreens(st *sqlite.Store, user, person string) []tui.Screen {
+	return []tui.Screen{
+		tui.NewSchedules(st, user),
+		tui.NewSlots(st),
+		tui.NewAvailability(st, user),
+		tui.NewTimesheet(st, user, person),
+	}
 }
 
 // serveCalDAV runs the CalDAV handler on addr (caldav.Serve) until stop

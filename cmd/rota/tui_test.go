@@ -1,8 +1,16 @@
 package main
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"rota/store/sqlite"
+	"rota/tui"
 )
 
 func TestWeekStartOf(t *testing.T) {
@@ -28,5 +36,28 @@ func TestWeekStartOf(t *testing.T) {
 	}
 	if _, err := weekStartOf("someday"); err == nil {
 		t.Error("weekStartOf(someday) accepted")
+	}
+}
+
+func TestTUIScreens(t *testing.T) {
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "rota.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var names []string
+	for _, s := range tuiScreens(st, "alice", "alice") {
+		names = append(names, s.Name())
+	}
+	if got, want := strings.Join(names, ","), "Schedules,Slots,Availability,Timesheet"; got != want {
+		t.Errorf("screens %s, want %s", got, want)
+	}
+	m := tui.New(tui.Options{Store: st, Owner: "alice", Poll: -1, Screens: tuiScreens(st, "alice", "alice")})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	bar := strings.SplitN(ansi.Strip(m.View().Content), "\n", 2)[0]
+	for _, tab := range []string{"5 Schedules", "6 Slots", "7 Availability", "8 Timesheet"} {
+		if !strings.Contains(bar, tab) {
+			t.Errorf("tab bar %q lacks %q", bar, tab)
+		}
 	}
 }
