@@ -146,7 +146,14 @@ func (e *env) findCalendar(name string) (model.Calendar, error) {
 	case 1:
 		return found[0], nil
 	case 0:
-		return c, fmt.Errorf("no calendar %q (have: %s): %w", name, strings.Join(names, ", "), model.ErrNotFound)
+		have := strings.Join(names, ", ")
+		if len(names) > 8 {
+			have = strings.Join(names[:8], ", ") + fmt.Sprintf(" and %d more: see rota calendars", len(names)-8)
+		}
+		if len(names) == 0 {
+			have = "none yet"
+		}
+		return c, fmt.Errorf("no calendar %q (have: %s): %w", name, have, model.ErrNotFound)
 	}
 	return c, fmt.Errorf("several owners have a calendar %q; say which as OWNER/%s", name, name)
 }

@@ -103,17 +103,11 @@ func (e *env) importFile(path, calName string) error {
 func (e *env) importObjects(objs []model.Object, calName string) (importResult, error) {
 	res := importResult{skipped: map[string]int{}}
 	cal, err := e.store.Calendar(e.ctx, e.user, calName)
-	if errors.Is(err, model.ErrNotFound) {
+	missing := errors.Is(err, model.ErrNotFound)
+	if missing {
 		cal = model.Calendar{Owner: e.user, Name: calName, DisplayName: calName, Kind: model.CalendarEvents}
 		if err := cal.Validate(); err != nil {
 			return res, fmt.Errorf("calendar: %w", err)
-		}
-		// Created only now that the file decoded: a refused file leaves the
-		// store as it was.
-		if len(objs) > 0 {
-			if err := e.store.CreateCalendar(e.ctx, &cal); err != nil {
-				return res, err
-			}
 		}
 	} else if err != nil {
 		return res, err
@@ -124,11 +118,20 @@ func (e *env) importObjects(objs []model.Object, calName string) (importResult, 
 			res.skipped[o.Component]++
 			continue
 		}
-		o.CalendarID = cal.ID
 		if o.Name == "" {
 			o.Name = ics.ObjectName(o.UID)
 		}
 		keep = append(keep, o)
+	}
+	// The calendar is created only now that the file decoded and has
+	// something for it: a refused file leaves the store as it was.
+	if missing && len(keep) > 0 {
+		if err := e.store.CreateCalendar(e.ctx, &cal); err != nil {
+			return res, err
+		}
+	}
+	for i := range keep {
+		keep[i].CalendarID = cal.ID
 	}
 	if len(keep) > 0 {
 		if res.created, res.updated, err = e.store.PutObjects(e.ctx, cal.ID, keep); err != nil {
