@@ -77,6 +77,32 @@ type InputCapturer interface {
 	CapturesInput(m *Model) bool
 }
 
+// StatusReporter is implemented by screens with something to show in the
+// status line whichever screen is active (the timesheet's running timer).
+// Status returns "" when there is nothing to show.
+type StatusReporter interface {
+	Status(m *Model) string
+}
+
+// Backgrounder is implemented by screens that keep what they show current
+// while another screen is active (for their Status). While inactive, such
+// a screen gets every message that is not a key press or one of the
+// frame's own through Background instead of Update: StoreChangedMsg (also
+// sent once when the calendars are first loaded), its own messages, and
+// its GlobalKeys.
+type Backgrounder interface {
+	Background(m *Model, msg tea.Msg) tea.Cmd
+}
+
+// GlobalKeyer is implemented by screens with keys that work on every
+// screen (space starts and stops the timesheet's timer). While the screen
+// is inactive, a press of one of its GlobalKeys that the active screen
+// does not bind itself goes to its Background; the help line lists them.
+type GlobalKeyer interface {
+	Backgrounder
+	GlobalKeys(m *Model) []key.Binding
+}
+
 // StoreChangedMsg tells screens that the store was written (by this TUI,
 // the CalDAV server or another process): reload what you show.
 type StoreChangedMsg struct{}
@@ -342,10 +368,75 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	}
+	bg := m.background(msg)
 	if m.form != nil && m.mode == modeForm {
-		return m, m.form.update(m, msg)
+		return m, tea.Batch(m.form.update(m, msg), bg)
 	}
-	return m, m.screens[m.cur].Update(m, msg)
+	return m, tea.Batch(m.screens[m.cur].Update(m, msg), bg)
+}
+
+// background passes msg to every inactive Backgrounder.
+func (m *Model) background(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, s := range m.screens {
+		if b, ok := s.(Backgrounder); ok && i != m.cur {
+			cmds = append(cmds, b.Background(m, msg))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// globalKey passes a key press to the inactive screen whose GlobalKeys
+// bind it, unless the active screen binds it itself.
+func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	if key.Matches(msg, m.screens[m.cur].Keys(m)...) {
+		return nil, false
+	}
+	for i, s := range m.screens {
+		if g, ok := s.(GlobalKeyer); ok && i != m.cur && key.Matches(msg, g.GlobalKeys(m)...) {
+			return g.Background(m, msg), true
+		}
+	}
+	return nil, false
+}
+
+// globalBindings lists the live GlobalKeys of inactive screens that the
+// active screen does not shadow.
+func (m *Model) globalBindings() []key.Binding {
+	own := map[string]bool{}
+	for _, b := range m.screens[m.cur].Keys(m) {
+		if b.Enabled() {
+			for _, k := range b.Keys() {
+				own[k] = true
+			}
+		}
+	}
+	var out []key.Binding
+	for i, s := range m.screens {
+		g, ok := s.(GlobalKeyer)
+		if !ok || i == m.cur {
+			continue
+		}
+		for _, b := range g.GlobalKeys(m) {
+			shadowed := false
+			for _, k := range b.Keys() {
+				shadowed = shadowed || own[k]
+			}
+			if b.Enabled() && !shadowed {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
+}
+
+// Selected is the instance selected in the active calendar view (agenda,
+// day, week, month), if any: what a global key may act on.
+func (m *Model) Selected() (model.Instance, bool) {
+	if _, ok := m.screens[m.cur].(calendarView); !ok {
+		return model.Instance{}, false
+	}
+	return m.selected()
 }
 
 func (m *Model) gotCalendars(msg calendarsMsg) tea.Cmd {
@@ -374,7 +465,7 @@ func (m *Model) gotCalendars(msg calendarsMsg) tea.Cmd {
 	if !first {
 		return m.ensureWindow()
 	}
-	return tea.Batch(m.ensureWindow(), m.screens[m.cur].Activate(m))
+	return tea.Batch(m.ensureWindow(), m.screens[m.cur].Activate(m), m.background(StoreChangedMsg{}))
 }
 
 func (m *Model) gotHead(msg headMsg) tea.Cmd {
@@ -616,6 +707,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		m.err, m.info = nil, ""
 	}
+	if cmd, ok := m.globalKey(msg); ok {
+		return cmd
+	}
 	return m.screens[m.cur].Update(m, msg)
 }
 
@@ -635,7 +729,7 @@ func (m *Model) liveKeys() []key.Binding {
 		return []key.Binding{k.Back, k.Quit}
 	case modeDetail:
 		_, ok := m.selected()
-		return enable([]key.Binding{k.Edit, k.Delete, k.Duplicate, k.Back}, ok, ok, ok, true)
+		return append(enable([]key.Binding{k.Edit, k.Delete, k.Duplicate, k.Back}, ok, ok, ok, true), m.globalBindings()...)
 	case modeCalendars:
 		return []key.Binding{k.Up, k.Down, k.Toggle, k.Focus, k.Back}
 	case modeResults:
@@ -645,8 +739,66 @@ func (m *Model) liveKeys() []key.Binding {
 	// own keys next, most useful first.
 	out := []key.Binding{k.Help}
 	out = append(out, m.screens[m.cur].Keys(m)...)
+	out = append(out, m.globalBindings()...)
 	return append(out, k.NextView, k.Search, k.Calendars, k.Quit)
 }
+
+// helpLine fits the live keys into w cells. When they do not all fit, ?
+// (which lists them all), quit and the keys that work on every screen stay,
+// then as many of the others as fit, in their order; the line keeps the
+// usual order and ends in … when some are left out.
+func (m *Model) helpLine(w int) string {
+	var keys []key.Binding
+	for _, b := range m.liveKeys() {
+		if b.Enabled() {
+			keys = append(keys, b)
+		}
+	}
+	if len(keys) == 0 {
+		return ""
+	}
+	width := func(b key.Binding) int { return lipgloss.Width(b.Help().Key) + 1 + lipgloss.Width(b.Help().Desc) }
+	const sep, more = 3, 2 // " • ", " …"
+	all := -sep
+	for _, b := range keys {
+		all += sep + width(b)
+	}
+	if all <= w {
+		return m.help.ShortHelpView(keys)
+	}
+	global := map[string]bool{}
+	for _, b := range m.globalBindings() {
+		global[b.Help().Key+" "+b.Help().Desc] = true
+	}
+	keep := make([]bool, len(keys))
+	used := -sep + more
+	for i, b := range keys {
+		if i == 0 || key.Matches(keyQuit, b) || global[b.Help().Key+" "+b.Help().Desc] {
+			keep[i] = true
+			used += sep + width(b)
+		}
+	}
+	for i, b := range keys {
+		if !keep[i] && used+sep+width(b) <= w {
+			keep[i] = true
+			used += sep + width(b)
+		}
+	}
+	var out []key.Binding
+	for i, b := range keys {
+		if keep[i] {
+			out = append(out, b)
+		}
+	}
+	line := m.help.ShortHelpView(out)
+	if len(out) < len(keys) {
+		line += m.help.Styles.Ellipsis.Render(" …")
+	}
+	return line
+}
+
+// keyQuit is a press of q, to tell the quit binding.
+var keyQuit = tea.KeyPressMsg{Code: 'q', Text: "q"}
 
 // enable returns copies of bs with each enabled as on says.
 func enable(bs []key.Binding, on ...bool) []key.Binding {
@@ -668,7 +820,7 @@ func (m *Model) View() tea.View {
 	b.WriteByte('\n')
 	b.WriteString(m.statusLine(w))
 	b.WriteByte('\n')
-	b.WriteString(fit(m.help.ShortHelpView(m.liveKeys()), w))
+	b.WriteString(fit(m.helpLine(w), w))
 	out := b.String()
 	if m.height < 4 { // too short for the frame: what fits, from the top
 		out = strings.Join(strings.SplitN(out, "\n", max(m.height, 1)+1)[:max(m.height, 1)], "\n")
@@ -725,6 +877,13 @@ func (m *Model) statusLine(w int) string {
 	parts = append(parts, m.now.Format("Mon 2 Jan 2006 15:04"))
 	if c, ok := m.calendar(m.focusCal); ok {
 		parts = append(parts, m.calMark[c.ID].Render("■")+" "+calName(c))
+	}
+	for _, s := range m.screens {
+		if r, ok := s.(StatusReporter); ok {
+			if t := r.Status(m); t != "" {
+				parts = append(parts, t)
+			}
+		}
 	}
 	if m.mode == modeSearch {
 		parts = append(parts, m.query.View())

@@ -39,7 +39,8 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Duplicate):
 		return m.startDuplicate()
 	}
-	return nil
+	cmd, _ := m.globalKey(msg)
+	return cmd
 }
 
 // instanceEvent is the event as this instance sees it: its override when

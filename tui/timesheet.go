@@ -51,6 +51,11 @@ type timesheetScreen struct {
 	data  *tsWeekMsg
 	keys  tsKeys
 	ready bool
+
+	// timer is the running timer as last read (nil: none), shown in the
+	// status line on every screen; timerSeq orders its loads.
+	timer    *model.Timer
+	timerSeq int
 }
 
 type tsKeys struct {
@@ -84,6 +89,13 @@ type tsWeekMsg struct {
 	appts  [7][]model.Instance // appointments not yet logged, per day
 	timer  *model.Timer
 	err    error
+}
+
+// tsTimerMsg carries the running timer, read while the screen is inactive.
+type tsTimerMsg struct {
+	seq   int
+	timer *model.Timer
+	err   error
 }
 
 // tsDoneMsg reports a write of the screen (timer, logged appointment).
@@ -193,6 +205,23 @@ func (s *timesheetScreen) load(m *Model) tea.Cmd {
 	}
 }
 
+// loadTimer reads only the running timer: what the status line needs while
+// another screen is active.
+func (s *timesheetScreen) loadTimer(m *Model) tea.Cmd {
+	s.timerSeq++
+	seq, st, ctx, person := s.timerSeq, s.st, m.ctx, s.person
+	return func() tea.Msg {
+		t, err := st.Timer(ctx, person)
+		switch {
+		case err == nil:
+			return tsTimerMsg{seq: seq, timer: &t}
+		case errors.Is(err, model.ErrNotFound):
+			return tsTimerMsg{seq: seq}
+		}
+		return tsTimerMsg{seq: seq, err: fmt.Errorf("tui: timer of %s: %w", person, err)}
+	}
+}
+
 // tsDayIndex is d's position in the week starting on Monday week.
 func tsDayIndex(week, d model.LocalDate) int {
 	for i := 0; i < 7; i++ {
@@ -253,30 +282,13 @@ func (s *timesheetScreen) toggleTimer(m *Model) tea.Cmd {
 		return nil
 	}
 	st, ctx, cal, person, now := s.st, m.ctx, d.cal, s.person, m.Now().Truncate(time.Second)
-	if d.timer != nil {
-		t := *d.timer
+	if s.timer != nil {
+		t := *s.timer
 		if err := s.writable(t.Start, now); err != nil {
 			m.SetError(err)
 			return nil
 		}
-		return func() tea.Msg {
-			e, err := t.Stop(now)
-			if err == nil {
-				// Another door may have stopped it already: same UID.
-				if err = tsPutEntry(ctx, st, cal, e); errors.Is(err, model.ErrConflict) {
-					err = nil
-				}
-			}
-			if err == nil {
-				if err = st.ClearTimer(ctx, t); errors.Is(err, model.ErrNotFound) {
-					err = nil
-				}
-			}
-			if err != nil {
-				return tsDoneMsg{err: fmt.Errorf("tui: stop timer: %w", err)}
-			}
-			return tsDoneMsg{info: "logged " + model.FormatHours(e.End.Sub(e.Start)) + " " + e.Title()}
-		}
+		return func() tea.Msg { return tsStop(ctx, st, cal, t, now) }
 	}
 	t := model.Timer{Person: person, Start: now}
 	if e, ok := s.selectedEntry(); ok {
@@ -284,12 +296,66 @@ func (s *timesheetScreen) toggleTimer(m *Model) tea.Cmd {
 	} else if in, ok := s.selectedAppt(); ok {
 		t.Activity, t.Link = in.Summary, in.UID
 	}
-	return func() tea.Msg {
-		if err := st.StartTimer(ctx, t); err != nil {
-			return tsDoneMsg{err: fmt.Errorf("tui: start timer: %w", err)}
-		}
-		return tsDoneMsg{info: "timer started"}
+	return func() tea.Msg { return tsStart(ctx, st, t) }
+}
+
+// toggleAnywhere starts or stops the timer from another screen. It reads
+// the timer from the store rather than the loaded week, which may be stale
+// or not loaded at all; a new timer is for the instance selected in a
+// calendar view, if any. The store refuses a stop into an approved day.
+func (s *timesheetScreen) toggleAnywhere(m *Model) tea.Cmd {
+	st, ctx, owner, person, now := s.st, m.ctx, s.owner, s.person, m.Now().Truncate(time.Second)
+	zoneName := m.Location().String()
+	start := model.Timer{Person: person, Start: now}
+	if in, ok := m.Selected(); ok {
+		start.Activity, start.Link = in.Summary, in.UID
 	}
+	return func() tea.Msg {
+		t, err := st.Timer(ctx, person)
+		if errors.Is(err, model.ErrNotFound) {
+			return tsStart(ctx, st, start)
+		}
+		if err != nil {
+			return tsDoneMsg{err: fmt.Errorf("tui: timer of %s: %w", person, err)}
+		}
+		cal, err := st.TimesheetCalendar(ctx, owner, person, zoneName)
+		if err != nil {
+			return tsDoneMsg{err: fmt.Errorf("tui: stop timer: %w", err)}
+		}
+		return tsStop(ctx, st, cal, t, now)
+	}
+}
+
+// tsStart starts t.
+func tsStart(ctx context.Context, st TimesheetStore, t model.Timer) tea.Msg {
+	if err := st.StartTimer(ctx, t); err != nil {
+		return tsDoneMsg{err: fmt.Errorf("tui: start timer: %w", err)}
+	}
+	if t.Activity != "" {
+		return tsDoneMsg{info: "timer started: " + t.Activity}
+	}
+	return tsDoneMsg{info: "timer started"}
+}
+
+// tsStop turns the running timer t into an entry of cal ending at now and
+// clears it.
+func tsStop(ctx context.Context, st TimesheetStore, cal model.Calendar, t model.Timer, now time.Time) tea.Msg {
+	e, err := t.Stop(now)
+	if err == nil {
+		// Another door may have stopped it already: same UID.
+		if err = tsPutEntry(ctx, st, cal, e); errors.Is(err, model.ErrConflict) {
+			err = nil
+		}
+	}
+	if err == nil {
+		if err = st.ClearTimer(ctx, t); errors.Is(err, model.ErrNotFound) {
+			err = nil
+		}
+	}
+	if err != nil {
+		return tsDoneMsg{err: fmt.Errorf("tui: stop timer: %w", err)}
+	}
+	return tsDoneMsg{info: "logged " + model.FormatHours(e.End.Sub(e.Start)) + " " + e.Title()}
 }
 
 // logAppointment turns the selected appointment into an entry.
@@ -354,17 +420,9 @@ func (s *timesheetScreen) Update(m *Model, msg tea.Msg) tea.Cmd {
 	s.init(m)
 	switch msg := msg.(type) {
 	case tsWeekMsg:
-		if msg.seq != s.seq {
-			return nil
-		}
-		if msg.err != nil {
-			m.SetError(msg.err)
-		}
-		s.data = &msg
-		n, a := s.dayRows()
-		if s.row >= n+a {
-			s.row = max(0, n+a-1)
-		}
+		s.gotWeek(m, msg)
+	case tsTimerMsg:
+		s.gotTimer(m, msg)
 	case tsDoneMsg:
 		if msg.err != nil {
 			m.SetError(msg.err)
@@ -407,6 +465,89 @@ func (s *timesheetScreen) Update(m *Model, msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+func (s *timesheetScreen) gotWeek(m *Model, msg tsWeekMsg) {
+	if msg.seq != s.seq {
+		return
+	}
+	if msg.err != nil {
+		m.SetError(msg.err)
+	} else {
+		s.timer = msg.timer
+		s.timerSeq++ // a timer load in flight is older
+	}
+	s.data = &msg
+	n, a := s.dayRows()
+	if s.row >= n+a {
+		s.row = max(0, n+a-1)
+	}
+}
+
+func (s *timesheetScreen) gotTimer(m *Model, msg tsTimerMsg) {
+	if msg.seq != s.timerSeq {
+		return
+	}
+	if msg.err != nil {
+		m.SetError(msg.err)
+		return
+	}
+	s.timer = msg.timer
+}
+
+// Background keeps the timer current while another screen is active, and
+// starts or stops it on the global key.
+func (s *timesheetScreen) Background(m *Model, msg tea.Msg) tea.Cmd {
+	s.init(m)
+	switch msg := msg.(type) {
+	case tsWeekMsg:
+		s.gotWeek(m, msg)
+	case tsTimerMsg:
+		s.gotTimer(m, msg)
+	case tsDoneMsg:
+		if msg.err != nil {
+			m.SetError(msg.err)
+		} else {
+			m.SetMessage(msg.info)
+		}
+		return s.loadTimer(m)
+	case StoreChangedMsg:
+		return s.loadTimer(m)
+	case tea.KeyPressMsg:
+		if key.Matches(msg, s.keys.Timer) {
+			return s.toggleAnywhere(m)
+		}
+	}
+	return nil
+}
+
+// GlobalKeys is the timer key: it starts and stops the timer on every
+// screen.
+func (s *timesheetScreen) GlobalKeys(m *Model) []key.Binding {
+	s.init(m)
+	return []key.Binding{s.timerBinding()}
+}
+
+func (s *timesheetScreen) timerBinding() key.Binding {
+	b := s.keys.Timer
+	if s.timer != nil {
+		b.SetHelp("space", "stop timer")
+	} else {
+		b.SetHelp("space", "start timer")
+	}
+	return b
+}
+
+// Status shows the running timer: how long it runs and on what.
+func (s *timesheetScreen) Status(m *Model) string {
+	if s.timer == nil {
+		return ""
+	}
+	what := s.timer.Activity
+	if what == "" {
+		what = "timer"
+	}
+	return m.sty.ok.Render("⏱ " + model.FormatHours(s.timer.Elapsed(m.Now())) + " " + what)
+}
+
 func (s *timesheetScreen) moveDay(m *Model, dir int) tea.Cmd {
 	s.row = 0
 	s.day += dir
@@ -419,29 +560,14 @@ func (s *timesheetScreen) moveDay(m *Model, dir int) tea.Cmd {
 
 func (s *timesheetScreen) Title(m *Model) string {
 	s.init(m)
-	t := "week of " + s.week.In(time.UTC).Format("2 Jan 2006")
-	if s.data != nil && s.data.timer != nil {
-		tm := s.data.timer
-		what := tm.Activity
-		if what == "" {
-			what = "timer"
-		}
-		t = "⏱ " + model.FormatHours(tm.Elapsed(m.Now())) + " " + what + " · " + t
-	}
-	return t
+	return "week of " + s.week.In(time.UTC).Format("2 Jan 2006")
 }
 
 func (s *timesheetScreen) Keys(m *Model) []key.Binding {
 	s.init(m)
 	k := s.keys
 	_, appt := s.selectedAppt()
-	timer := k.Timer
-	if s.data != nil && s.data.timer != nil {
-		timer.SetHelp("space", "stop timer")
-	} else {
-		timer.SetHelp("space", "start timer")
-	}
-	return append(enable([]key.Binding{timer, k.Log}, s.data != nil && s.data.err == nil, appt),
+	return append(enable([]key.Binding{s.timerBinding(), k.Log}, s.data != nil && s.data.err == nil, appt),
 		k.Left, k.Right, k.Up, k.Down, k.Prev, k.Next, k.Today)
 }
 

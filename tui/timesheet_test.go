@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"rota/model"
@@ -89,9 +90,12 @@ func TestTimesheetTimerAcrossRestart(t *testing.T) {
 		Screens: []Screen{NewTimesheet(f.st, "alice", "alice")}})
 	drive(t, m2, m2.Init())
 	drive(t, m2, func() tea.Msg { return tea.WindowSizeMsg{Width: 120, Height: 40} })
+	if got := tsStatusLine(m2); !strings.Contains(got, "⏱ 1:30 support") {
+		t.Errorf("status line of the agenda after restart: %q", got)
+	}
 	press(t, m2, "5")
-	if got := screen(m2); !strings.Contains(strings.SplitN(got, "\n", 2)[0], "⏱ 1:30 support") {
-		t.Errorf("tab bar after restart: %q", strings.SplitN(got, "\n", 2)[0])
+	if got := tsStatusLine(m2); !strings.Contains(got, "⏱ 1:30 support") {
+		t.Errorf("status line of the timesheet after restart: %q", got)
 	}
 	if !strings.Contains(tsHelpLine(m2), "stop timer") {
 		t.Errorf("help line: %q", tsHelpLine(m2))
@@ -104,6 +108,111 @@ func TestTimesheetTimerAcrossRestart(t *testing.T) {
 	if !strings.Contains(got, "logged 1:30 support (acme)") || !strings.Contains(got, "worked 11:30/32:00") {
 		t.Errorf("after stop:\n%s", got)
 	}
+}
+
+func tsStatusLine(m *Model) string {
+	lines := strings.Split(strings.TrimRight(screen(m), "\n"), "\n")
+	return lines[len(lines)-2]
+}
+
+// The timer runs in the status line of every screen; space starts it on
+// the selected appointment from a calendar view and stops it from another
+// one; a timer started by another door shows without a visit to the
+// timesheet.
+func TestTimerEverywhere(t *testing.T) {
+	f := tsFixture(t)
+	ctx := context.Background()
+	now := fixedNow
+	m := New(Options{Store: f.st, Now: func() time.Time { return now }, Location: berlin, Owner: "alice", Poll: -1,
+		Screens: []Screen{NewTimesheet(f.st, "alice", "alice"), &typingScreen{}}})
+	drive(t, m, m.Init())
+	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 120, Height: 40} })
+	if got := tsStatusLine(m); strings.Contains(got, "⏱") {
+		t.Fatalf("status line before any timer: %q", got)
+	}
+	if got := tsHelpLine(m); !strings.Contains(got, "space start timer") {
+		t.Errorf("agenda help line lacks the timer key: %q", got)
+	}
+	press(t, m, "2")
+	for i := 0; i < 9; i++ { // entries of the timesheet calendar show too
+		if in, _ := m.Selected(); in.Summary == "Design review" {
+			break
+		}
+		press(t, m, "j")
+	}
+	press(t, m, "space")
+	tm, err := f.st.Timer(ctx, "alice")
+	if err != nil || tm.Activity != "Design review" || tm.Link != "review" || !tm.Start.Equal(fixedNow) {
+		t.Fatalf("timer started from the day view: %+v %v", tm, err)
+	}
+	if got := tsStatusLine(m); !strings.Contains(got, "⏱ 0:00 Design review") || !strings.Contains(got, "timer started: Design review") {
+		t.Errorf("status line after space: %q", got)
+	}
+
+	// The clock moves on with the store watch; the week view stops it.
+	now = fixedNow.Add(45 * time.Minute)
+	drive(t, m, func() tea.Msg { return pollMsg{} })
+	press(t, m, "3")
+	if got := tsStatusLine(m); !strings.Contains(got, "⏱ 0:45 Design review") {
+		t.Errorf("status line of the week view 45 minutes later: %q", got)
+	}
+	if got := tsHelpLine(m); !strings.Contains(got, "space stop timer") {
+		t.Errorf("week help line: %q", got)
+	}
+	press(t, m, "space")
+	if _, err := f.st.Timer(ctx, "alice"); !errors.Is(err, model.ErrNotFound) {
+		t.Fatalf("timer after space in the week view: %v", err)
+	}
+	if got := tsStatusLine(m); strings.Contains(got, "⏱") || !strings.Contains(got, "logged 0:45 Design review") {
+		t.Errorf("status line after stop: %q", got)
+	}
+	press(t, m, "5")
+	if got := screen(m); !strings.Contains(got, "worked 10:45/32:00") || !strings.Contains(got, "10:12 Design") {
+		t.Errorf("timesheet after a stop elsewhere:\n%s", got)
+	}
+
+	// Another door starts one: a plugged screen shows it after the next
+	// poll, and its own keys are its own.
+	press(t, m, "6")
+	drive(t, m, func() tea.Msg { return pollMsg{} })
+	if err := f.st.StartTimer(ctx, model.Timer{Person: "alice", Start: now, Activity: "phone"}); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(10 * time.Minute)
+	drive(t, m, func() tea.Msg { return pollMsg{} })
+	if got := tsStatusLine(m); !strings.Contains(got, "⏱ 0:10 phone") {
+		t.Errorf("status line of a plugged screen after another door started a timer: %q", got)
+	}
+	press(t, m, "space") // on a screen with no selection: stops it
+	if _, err := f.st.Timer(ctx, "alice"); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("timer after space on the plugged screen: %v", err)
+	}
+}
+
+// A screen that binds the timer's key keeps it.
+func TestGlobalKeyShadowed(t *testing.T) {
+	f := tsFixture(t)
+	scr := &typingScreen{}
+	m := New(Options{Store: f.st, Now: func() time.Time { return fixedNow }, Location: berlin, Owner: "alice", Poll: -1,
+		Screens: []Screen{NewTimesheet(f.st, "alice", "alice"), &spaceScreen{scr}}})
+	drive(t, m, m.Init())
+	press(t, m, "6", "space")
+	if scr.typed != "space" {
+		t.Errorf("the active screen's own space went elsewhere: typed %q", scr.typed)
+	}
+	if _, err := f.st.Timer(context.Background(), "alice"); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("space started the timer on a screen that binds it: %v", err)
+	}
+	if strings.Contains(tsHelpLine(m), "timer") {
+		t.Errorf("help line lists the shadowed timer key: %q", tsHelpLine(m))
+	}
+}
+
+// spaceScreen binds space itself.
+type spaceScreen struct{ *typingScreen }
+
+func (s *spaceScreen) Keys(m *Model) []key.Binding {
+	return []key.Binding{key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "type a space"))}
 }
 
 func tsHelpLine(m *Model) string {
