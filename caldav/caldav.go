@@ -71,7 +71,7 @@ type Config struct {
 	Now func() time.Time
 	// CacheBytes bounds the object data the handler keeps in memory
 	// (checked against the change log on every request, so never stale);
-	// 0 means 256 MiB, a negative value caches none.
+	// 0 means 128 MiB, a negative value caches none.
 	CacheBytes int64
 	// AuthCacheTTL is how long a verified login is remembered in memory so
 	// that bcrypt does not bound request rates; 0 means one minute, a
@@ -119,7 +119,7 @@ func New(cfg Config) *Handler {
 	}
 	switch {
 	case cfg.CacheBytes == 0:
-		h.mirror = newMirror(256 << 20)
+		h.mirror = newMirror(128 << 20)
 	case cfg.CacheBytes < 0:
 		h.mirror = newMirror(0)
 	default:

@@ -85,6 +85,9 @@ func TestEscape(t *testing.T) {
 	if b.String() != want {
 		t.Errorf("escape: %q, want %q", b.String(), want)
 	}
+	if raw := "A&B <c>\r\n&amp;"; string(unescapeXML([]byte(escapeString(raw)))) != raw {
+		t.Errorf("unescapeXML does not undo escape")
+	}
 	// what we write parses back to what we meant (CR kept)
 	var v struct {
 		Text string `xml:",chardata"`

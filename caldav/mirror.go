@@ -29,8 +29,12 @@ type member struct {
 	modified        time.Time
 	component       string // "" until the data was read
 	timing          *model.Timing
-	data            []byte // stored bytes; nil when not cached
-	escaped         []byte // data escaped for XML character content
+	// escaped is the stored data escaped for XML character content, when
+	// cached; data is set instead on members read past the cache budget.
+	escaped []byte
+	data    []byte
+	size    int // length of the stored data
+
 }
 
 // collection is the mirror of one calendar.
@@ -190,7 +194,7 @@ func (m *mirror) fetch(ctx context.Context, st Store, calID int64, c *collection
 		if mb == nil {
 			continue
 		}
-		if mb.data == nil {
+		if mb.escaped == nil {
 			missing = append(missing, n)
 		}
 	}
@@ -209,17 +213,17 @@ func (m *mirror) fetch(ctx context.Context, st Store, calID int64, c *collection
 		c.mu.Lock()
 		for _, o := range fetched {
 			mb := c.byName[o.Name]
-			if mb == nil || mb.etag != o.ETag || mb.data != nil || !keep {
+			if mb == nil || mb.etag != o.ETag || mb.escaped != nil || !keep {
 				continue
 			}
-			mb.data = o.Data
+			mb.size = len(o.Data)
 			mb.component = o.Component
 			mb.timing = &o.Timing
 			var b bytes.Buffer
 			b.Grow(len(o.Data) + len(o.Data)/16)
 			escapeBytes(&b, o.Data)
 			mb.escaped = b.Bytes()
-			m.bytes.Add(int64(len(mb.data) + len(mb.escaped)))
+			m.bytes.Add(int64(len(mb.escaped)))
 		}
 		c.mu.Unlock()
 	}
@@ -227,19 +231,57 @@ func (m *mirror) fetch(ctx context.Context, st Store, calID int64, c *collection
 	defer c.mu.RUnlock()
 	for _, n := range names {
 		mb := c.byName[n]
-		if o := fetched[n]; o != nil && (mb == nil || mb.data == nil || mb.etag != o.ETag) {
+		if o := fetched[n]; o != nil && (mb == nil || mb.escaped == nil || mb.etag != o.ETag) {
 			// Not cached (budget, or a write raced): answer from the read.
-			out = append(out, member{name: o.Name, uid: o.UID, etag: o.ETag, modified: o.Modified, component: o.Component, data: o.Data, timing: &o.Timing})
+			out = append(out, member{name: o.Name, uid: o.UID, etag: o.ETag, modified: o.Modified, component: o.Component, data: o.Data, size: len(o.Data), timing: &o.Timing})
 			continue
 		}
-		if mb != nil && mb.data != nil {
+		if mb != nil && mb.escaped != nil {
 			out = append(out, *mb)
 		}
 	}
 	return out, nil
 }
 
-// object turns a member into the model.Object the property code takes.
+// raw returns the member's stored data (unescaping the cached form).
+func (mb *member) raw() []byte {
+	if mb.data != nil || mb.escaped == nil {
+		return mb.data
+	}
+	return unescapeXML(mb.escaped)
+}
+
+// unescapeXML undoes escape.
+func unescapeXML(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] == '&' {
+			switch {
+			case bytes.HasPrefix(b[i:], []byte("&amp;")):
+				out = append(out, '&')
+				i += 4
+				continue
+			case bytes.HasPrefix(b[i:], []byte("&lt;")):
+				out = append(out, '<')
+				i += 3
+				continue
+			case bytes.HasPrefix(b[i:], []byte("&gt;")):
+				out = append(out, '>')
+				i += 3
+				continue
+			case bytes.HasPrefix(b[i:], []byte("&#13;")):
+				out = append(out, '\r')
+				i += 4
+				continue
+			}
+		}
+		out = append(out, b[i])
+	}
+	return out
+}
+
+// object turns a member into the model.Object the property code takes;
+// Data is set only for members read past the cache (see raw).
 func (mb *member) object(calID int64) model.Object {
 	o := model.Object{CalendarID: calID, Name: mb.name, UID: mb.uid, ETag: mb.etag, Modified: mb.modified, Component: mb.component, Data: mb.data}
 	if mb.timing != nil {

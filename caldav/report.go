@@ -247,6 +247,7 @@ func (q *request) queryIndexed(pr *propRequest, comp string, tr *timeRange, spec
 func (q *request) writeMember(m *msWriter, c *model.Calendar, base string, mb *member, pr *propRequest, spec *dataSpec, loc *time.Location) {
 	o := mb.object(c.ID)
 	if spec != nil && pr.wants(pCalendarData) {
+		o.Data = mb.raw()
 		if data, err := spec.render(&o, nil, loc); err == nil {
 			o.Data = data
 		} else {
@@ -256,8 +257,13 @@ func (q *request) writeMember(m *msWriter, c *model.Calendar, base string, mb *m
 		return
 	}
 	pr.write(m, base+pathEscape(o.Name), objectProps, nil, func(n xml.Name) (propVal, bool) {
-		if n == pCalendarData && mb.escaped != nil {
-			return propVal{name: n, escaped: mb.escaped}, true
+		if mb.escaped != nil {
+			switch n {
+			case pCalendarData:
+				return propVal{name: n, escaped: mb.escaped}, true
+			case pContentLength:
+				return propVal{name: n, value: strconv.Itoa(mb.size)}, true
+			}
 		}
 		return q.objectProp(c, &o, n)
 	})

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,6 +41,23 @@ func benchServer(b *testing.B, n int) (*httptest.Server, *sqlite.Store) {
 	}
 	start := time.Date(2025, 1, 1, 8, 0, 0, 0, time.UTC)
 	objs := make([]model.Object, 0, n)
+	if dir := os.Getenv("ROTA_BENCH_DATA"); dir != "" {
+		// The shared bench's generated events (bench/gen -out DIR).
+		files, _ := filepath.Glob(filepath.Join(dir, "events", "*.ics"))
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			o, err := ics.DecodeObject(data)
+			if err != nil {
+				continue
+			}
+			o.Name = filepath.Base(f)
+			objs = append(objs, o)
+		}
+		n = 0
+	}
 	for i := 0; i < n; i++ {
 		t0 := start.Add(time.Duration(i%365)*24*time.Hour + time.Duration(i%9)*time.Hour)
 		extra := []string{fmt.Sprintf("SUMMARY:Event %d with a longer title", i), "LOCATION:Room 4", "DESCRIPTION:Bring the notes\\, please."}

@@ -32,6 +32,11 @@ var clock = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 func newEnv(t *testing.T, wrap ...func(caldav.Store) caldav.Store) *env {
 	t.Helper()
+	return newEnvConfig(t, caldav.Config{MaxResourceSize: 1 << 20}, wrap...)
+}
+
+func newEnvConfig(t *testing.T, cfg caldav.Config, wrap ...func(caldav.Store) caldav.Store) *env {
+	t.Helper()
 	st, err := sqlite.Open(filepath.Join(t.TempDir(), "rota.db"), sqlite.Options{Now: func() time.Time { return clock }})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
@@ -55,7 +60,8 @@ func newEnv(t *testing.T, wrap ...func(caldav.Store) caldav.Store) *env {
 	for _, w := range wrap {
 		s = w(s)
 	}
-	h := caldav.New(caldav.Config{Store: s, MaxResourceSize: 1 << 20, Now: func() time.Time { return clock }})
+	cfg.Store, cfg.Now = s, func() time.Time { return clock }
+	h := caldav.New(cfg)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &env{t: t, store: st, srv: srv, url: srv.URL, now: clock}

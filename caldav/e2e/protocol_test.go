@@ -497,13 +497,23 @@ func (p *panicky) ListObjects(ctx context.Context, calID int64, withData bool) (
 // second process) show in the next answer, although the handler keeps
 // listings and data in memory.
 func TestOtherDoorWrites(t *testing.T) {
-	e := newEnv(t)
-	e.put("x.ics", event("x", ":20260302T100000Z", ":20260302T110000Z", "SUMMARY:Before")).must(t, 201, "put")
+	for _, budget := range []int64{0, -1} {
+		t.Run(fmt.Sprintf("cache=%d", budget), func(t *testing.T) {
+			otherDoorWrites(t, newEnvConfig(t, caldav.Config{CacheBytes: budget}))
+		})
+	}
+}
+
+func otherDoorWrites(t *testing.T, e *env) {
+	e.put("x.ics", event("x", ":20260302T100000Z", ":20260302T110000Z", "SUMMARY:Before & <after>")).must(t, 201, "put")
 	q := query(`<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="20260302T000000Z" end="20260303T000000Z"/></C:comp-filter></C:comp-filter>`, "<D:getetag/><C:calendar-data/>")
 	mg := `<?xml version="1.0"?><C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/><C:calendar-data/></D:prop><D:href>` + calPath + `x.ics</D:href></C:calendar-multiget>`
 	pf := `<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>`
-	e.do("REPORT", calPath, q, "Depth", "1").must(t, 207, "query").has(t, "SUMMARY:Before")
-	e.do("REPORT", calPath, mg, "Depth", "1").must(t, 207, "multiget").has(t, "SUMMARY:Before")
+	e.do("REPORT", calPath, q, "Depth", "1").must(t, 207, "query").has(t, "SUMMARY:Before &amp; &lt;after&gt;&#13;\n")
+	e.do("REPORT", calPath, mg, "Depth", "1").must(t, 207, "multiget").has(t, "SUMMARY:Before &amp; &lt;after&gt;&#13;\n")
+	exp := query(`<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="20260302T000000Z" end="20260303T000000Z"/></C:comp-filter></C:comp-filter>`,
+		`<C:calendar-data><C:expand start="20260302T000000Z" end="20260303T000000Z"/></C:calendar-data><D:getcontentlength/>`)
+	e.do("REPORT", calPath, exp, "Depth", "1").must(t, 207, "expand").has(t, "SUMMARY:Before &amp; &lt;after&gt;&#13;\n", "<D:getcontentlength>")
 	listed := e.do("PROPFIND", calPath, pf, "Depth", "1").body
 
 	ctx := context.Background()
