@@ -90,6 +90,7 @@ func runAt(ctx context.Context, now func() time.Time, args []string, stdin io.Re
 	storePath := fs.String("store", "", "store `PATH` (also ROTA_STORE; default $XDG_DATA_HOME/rota/rota.db)")
 	user := fs.String("user", "", "owner `NAME` of calendars the CLI makes (also ROTA_USER; default the OS user)")
 	tz := fs.String("tz", "", "time `ZONE` for display and dates (IANA name; default local)")
+	serve := fs.String("serve", "", "with the TUI, also serve CalDAV on `ADDR` in the same process")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout, fs)
@@ -115,6 +116,13 @@ func runAt(ctx context.Context, now func() time.Time, args []string, stdin io.Re
 	c, ok := commands[name]
 	if !ok {
 		return usagef("unknown command %q (see rota help)", name)
+	}
+	if *serve != "" {
+		// `rota --serve ADDR` is the TUI with the server inside it.
+		if name != "tui" {
+			return usagef("--serve goes with the TUI (rota --serve ADDR); use rota serve for the server alone")
+		}
+		args = append([]string{"--serve", *serve}, args...)
 	}
 	cfg := config{StorePath: *storePath, User: *user, TZ: *tz, Now: now}
 	e, err := newEnv(ctx, cfg, stdin, stdout, stderr, true)

@@ -65,7 +65,7 @@ func TestHelpAndUsageErrors(t *testing.T) {
 			t.Errorf("help does not list %s:\n%s", cmd, r.stdout)
 		}
 	}
-	for _, args := range [][]string{{"bogus"}, {"list", "--from", "next tuesday"}, {"import"}, {"--nope"}, {"list", "--from", "2026-03-05", "--to", "2026-03-01"}} {
+	for _, args := range [][]string{{"bogus"}, {"list", "--from", "next tuesday"}, {"import"}, {"--nope"}, {"list", "--from", "2026-03-05", "--to", "2026-03-01"}, {"--serve", "127.0.0.1:0", "list"}} {
 		r := rota(t, s, args...)
 		var u usageError
 		if !errors.As(r.err, &u) {
