@@ -321,6 +321,20 @@ func TestRecurringQueryExpand(t *testing.T) {
 		}
 	}
 
+	// limit-recurrence-set keeps the master and the overrides in the range.
+	lim := func(s, en string) string {
+		return `<C:calendar-data><C:limit-recurrence-set start="` + s + `" end="` + en + `"/></C:calendar-data>`
+	}
+	mg := func(data string) string {
+		return `<?xml version="1.0"?><C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop>` + data +
+			`</D:prop><D:href>` + calPath + `r1.ics</D:href></C:calendar-multiget>`
+	}
+	r = e.do("REPORT", calPath, mg(lim("20260303T000000Z", "20260304T000000Z")), "Depth", "1").must(t, 207, "limit in")
+	r.has(t, "RRULE:FREQ=DAILY", "SUMMARY:Daily (moved)")
+	r = e.do("REPORT", calPath, mg(lim("20260306T000000Z", "20260307T000000Z")), "Depth", "1").must(t, 207, "limit out")
+	r.has(t, "RRULE:FREQ=DAILY")
+	r.lacks(t, "Daily (moved)")
+
 	// A single zoned event expands to UTC without its VTIMEZONE.
 	e.put("tz.ics", strings.Replace(event("tz", ";TZID=Europe/Berlin:20260305T120000", ";TZID=Europe/Berlin:20260305T123000", "SUMMARY:Zoned"),
 		"BEGIN:VEVENT", "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT", 1)).must(t, 201, "zoned")
