@@ -242,28 +242,91 @@ func makeRow(t *model.Timing, o occ, recurring bool) indexRow {
 	return r
 }
 
-// insertBatches are the row counts of the prepared INSERTs: a series is
-// written in a few statements rather than one per instance.
-var insertBatches = [...]int{32, 8, 1}
+// insertBatches are the row counts of the prepared INSERTs: rows are
+// written many to a statement rather than one per instance (an import
+// buffers the rows of many objects, see rowBuffer).
+var insertBatches = [...]int{128, 16, 1}
 
 func insertInstanceSQL(n int) string {
 	return `INSERT INTO instances (calendar_id, band, start, end, object_id, recurrence_id, flags, summary) VALUES ` +
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
 }
 
-// insertRows writes rows with stmts, prepared from insertInstanceSQL for
-// each of insertBatches.
+// objectRow is an index row with the object it belongs to.
+type objectRow struct {
+	calID, objID int64
+	indexRow
+}
+
+// insertRows writes the rows of one object with stmts, prepared from
+// insertInstanceSQL for each of insertBatches.
 func insertRows(ctx context.Context, stmts []*sql.Stmt, calID, objID int64, rows []indexRow) error {
-	args := make([]any, 0, 8*insertBatches[0])
+	var b rowBuffer
+	b.add(calID, objID, rows)
+	return b.flush(ctx, stmts)
+}
+
+// rowBuffer collects the index rows of several objects so that an import
+// writes them in a few large INSERTs, sorted by key: one statement per
+// 128 rows instead of one or more per object, and each b-tree page is
+// visited once per batch rather than once per object.
+type rowBuffer struct {
+	rows    []objectRow
+	pending map[int64]bool // objects with rows in the buffer
+	args    []any
+}
+
+// rowBufferSize is how many rows an import buffers before writing them.
+const rowBufferSize = 4096
+
+func (b *rowBuffer) add(calID, objID int64, rows []indexRow) {
+	for _, r := range rows {
+		b.rows = append(b.rows, objectRow{calID, objID, r})
+	}
+	if len(rows) > 0 && b.pending != nil {
+		b.pending[objID] = true
+	}
+}
+
+// holds reports whether rows of object id wait in the buffer (such an
+// object rewritten in the same import must flush them before its rows are
+// cleared).
+func (b *rowBuffer) holds(id int64) bool { return b.pending[id] }
+
+func (b *rowBuffer) full() bool { return len(b.rows) >= rowBufferSize }
+
+// flush writes the buffered rows and empties the buffer.
+func (b *rowBuffer) flush(ctx context.Context, stmts []*sql.Stmt) error {
+	rows := b.rows
+	if len(rows) > insertBatches[len(insertBatches)-1] {
+		sort.Slice(rows, func(i, j int) bool {
+			x, y := &rows[i], &rows[j]
+			switch {
+			case x.calID != y.calID:
+				return x.calID < y.calID
+			case x.band != y.band:
+				return x.band < y.band
+			case x.start != y.start:
+				return x.start < y.start
+			case x.objID != y.objID:
+				return x.objID < y.objID
+			}
+			return x.rid < y.rid
+		})
+	}
+	if b.args == nil {
+		b.args = make([]any, 0, 8*insertBatches[0])
+	}
 	for i, n := range insertBatches {
 		for len(rows) >= n {
-			args = args[:0]
-			for _, r := range rows[:n] {
+			args := b.args[:0]
+			for k := range rows[:n] {
+				r := &rows[k]
 				var summary any
 				if r.summary != "" {
 					summary = r.summary
 				}
-				args = append(args, calID, r.band, r.start, r.end, objID, r.rid, r.flags, summary)
+				args = append(args, r.calID, r.band, r.start, r.end, r.objID, r.rid, r.flags, summary)
 			}
 			if _, err := stmts[i].ExecContext(ctx, args...); err != nil {
 				return fmt.Errorf("index: %w", err)
@@ -271,6 +334,9 @@ func insertRows(ctx context.Context, stmts []*sql.Stmt, calID, objID int64, rows
 			rows = rows[n:]
 		}
 	}
+	clear(b.rows)
+	b.rows = b.rows[:0]
+	clear(b.pending)
 	return nil
 }
 

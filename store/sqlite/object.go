@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"rota/model"
@@ -156,6 +157,15 @@ func (w *objectWriter) close() error {
 // put writes p as object id (0 = a new object) at position seq and
 // returns the object's id.
 func (w *objectWriter) put(ctx context.Context, calID, id int64, p *prepared, seq int64, now time.Time, tombstones bool) (int64, error) {
+	id, err := w.putObject(ctx, calID, id, p, seq, now, tombstones)
+	if err != nil {
+		return 0, err
+	}
+	return id, insertRows(ctx, w.index, calID, id, p.plan.rows)
+}
+
+// putObject is put without the index rows, which the caller writes.
+func (w *objectWriter) putObject(ctx context.Context, calID, id int64, p *prepared, seq int64, now time.Time, tombstones bool) (int64, error) {
 	o := p.o
 	o.CalendarID = calID
 	o.ETag = etag(seq, o.Data)
@@ -183,7 +193,7 @@ func (w *objectWriter) put(ctx context.Context, calID, id int64, p *prepared, se
 			return 0, err
 		}
 	}
-	return id, insertRows(ctx, w.index, calID, id, p.plan.rows)
+	return id, nil
 }
 
 func touchCalendar(ctx context.Context, tx *sql.Tx, calID, seq int64, now time.Time) error {
@@ -263,9 +273,13 @@ func (s *Store) PutObject(ctx context.Context, o *model.Object, cond model.Condi
 // none (a hash of the UID when that name is taken or unsafe). It sets each
 // object's CalendarID, Name, ETag and Modified.
 func (s *Store) PutObjects(ctx context.Context, calID int64, objs []model.Object) (created, updated int, err error) {
-	ps, err := s.prepareAll(objs)
-	if err != nil {
-		return 0, 0, err
+	prep := s.startPrepare(objs)
+	defer prep.finish()
+	if len(objs) < preloadAt {
+		// A small import is checked whole before the write lock is taken.
+		if err := prep.first(); err != nil {
+			return 0, 0, err
+		}
 	}
 	now := s.now()
 	err = s.write(ctx, func(tx *sql.Tx) error {
@@ -292,8 +306,13 @@ func (s *Store) PutObjects(ctx context.Context, calID int64, objs []model.Object
 		}
 		seq := last - int64(len(objs))
 		w := s.writer.bind(ctx, tx)
-		for i := range ps {
-			o := ps[i].o
+		rows := rowBuffer{pending: map[int64]bool{}}
+		for i := range objs {
+			p, err := prep.get(i)
+			if err != nil {
+				return err
+			}
+			o := p.o
 			if err := supports(&cal, o.Component); err != nil {
 				return fmt.Errorf("object %q: %w", o.UID, err)
 			}
@@ -318,16 +337,33 @@ func (s *Store) PutObjects(ctx context.Context, calID int64, objs []model.Object
 				return err
 			}
 			seq++
-			if id, err = w.put(ctx, calID, id, &ps[i], seq, now, tombs > 0); err != nil {
+			if id != 0 && rows.holds(id) { // the same object twice in one import
+				if err := rows.flush(ctx, w.index); err != nil {
+					return err
+				}
+			}
+			if id, err = w.putObject(ctx, calID, id, p, seq, now, tombs > 0); err != nil {
 				return fmt.Errorf("object %q: %w", o.UID, err)
 			}
 			known.add(id, o.UID, o.Name)
+			rows.add(calID, id, p.plan.rows)
+			if rows.full() {
+				if err := rows.flush(ctx, w.index); err != nil {
+					return err
+				}
+			}
+		}
+		if err := rows.flush(ctx, w.index); err != nil {
+			return err
 		}
 		return touchCalendar(ctx, tx, calID, last, now)
 	})
 	if err != nil {
 		for i := range objs {
 			objs[i].ETag, objs[i].Modified = "", time.Time{}
+		}
+		if pe := (*prepareError)(nil); errors.As(err, &pe) {
+			return 0, 0, pe.err
 		}
 		return 0, 0, fmt.Errorf("store: import into calendar %d: %w", calID, err)
 	}
@@ -420,47 +456,98 @@ func (c *catalog) close() {
 	}
 }
 
-// prepareAll prepares objs for an import, on every CPU for a large one
-// (expansion and encoding are most of an import's work outside SQLite).
-// The error names the first object refused.
-func (s *Store) prepareAll(objs []model.Object) ([]prepared, error) {
-	ps := make([]prepared, len(objs))
-	errs := make([]error, len(objs))
-	one := func(i int) {
-		o := &objs[i]
-		if o.Name == "" {
-			o.Name = defaultName(o.UID)
-		}
-		ps[i], errs[i] = s.prepare(o)
+// preparing prepares the objects of an import (validation, timing
+// encoding, search text, index expansion: most of an import's work outside
+// SQLite) on every CPU while the writer stores the ones already prepared.
+// Objects are prepared in chunks, claimed in order, so the writer rarely
+// waits.
+type preparing struct {
+	objs  []model.Object
+	ps    []prepared
+	errs  []error
+	done  []chan struct{} // closed when chunk k is prepared (or abandoned)
+	next  atomic.Int64    // the next chunk to claim
+	stop  atomic.Bool
+	wg    sync.WaitGroup
+	store *Store
+}
+
+// prepareChunk is how many objects a worker prepares at a time.
+const prepareChunk = 256
+
+// startPrepare begins preparing objs; the caller takes them in order with
+// get and must call finish. A small import is prepared at once.
+func (s *Store) startPrepare(objs []model.Object) *preparing {
+	n := (len(objs) + prepareChunk - 1) / prepareChunk
+	p := &preparing{objs: objs, ps: make([]prepared, len(objs)), errs: make([]error, len(objs)),
+		done: make([]chan struct{}, n), store: s}
+	for k := range p.done {
+		p.done[k] = make(chan struct{})
 	}
-	workers := runtime.GOMAXPROCS(0)
-	if len(objs) < 256 || workers == 1 {
-		for i := range objs {
-			if one(i); errs[i] != nil {
-				break
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if n <= 1 || workers <= 1 {
+		p.work()
+		return p
+	}
+	for range workers {
+		p.wg.Go(p.work)
+	}
+	return p
+}
+
+func (p *preparing) work() {
+	for {
+		k := int(p.next.Add(1) - 1)
+		if k >= len(p.done) {
+			return
+		}
+		if !p.stop.Load() {
+			for i := k * prepareChunk; i < min((k+1)*prepareChunk, len(p.objs)); i++ {
+				o := &p.objs[i]
+				if o.Name == "" {
+					o.Name = defaultName(o.UID)
+				}
+				if p.ps[i], p.errs[i] = p.store.prepare(o); p.errs[i] != nil {
+					break
+				}
 			}
 		}
-	} else {
-		var wg sync.WaitGroup
-		chunk := (len(objs) + workers - 1) / workers
-		for lo := 0; lo < len(objs); lo += chunk {
-			wg.Go(func() {
-				for i := lo; i < min(lo+chunk, len(objs)); i++ {
-					if one(i); errs[i] != nil {
-						return
-					}
-				}
-			})
-		}
-		wg.Wait()
+		close(p.done[k])
 	}
-	for i, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("store: import object %q: %w", objs[i].UID, err)
-		}
-	}
-	return ps, nil
 }
+
+// first returns the error of the first object refused, nil if none,
+// waiting for every object to be prepared.
+func (p *preparing) first() error {
+	for i := range p.objs {
+		if _, err := p.get(i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// get waits for object i and returns it prepared, or the error that
+// refused it (naming the object).
+func (p *preparing) get(i int) (*prepared, error) {
+	<-p.done[i/prepareChunk]
+	if err := p.errs[i]; err != nil {
+		return nil, &prepareError{fmt.Errorf("store: import object %q: %w", p.objs[i].UID, err)}
+	}
+	return &p.ps[i], nil
+}
+
+// finish stops the workers and waits for them.
+func (p *preparing) finish() {
+	p.stop.Store(true)
+	p.wg.Wait()
+}
+
+// prepareError is a refusal found while preparing, returned as it is.
+type prepareError struct{ err error }
+
+func (e *prepareError) Error() string { return e.err.Error() }
+func (e *prepareError) Unwrap() error { return e.err }
 
 // defaultName is the resource name of an imported object: its UID, when
 // that is a safe path segment, plus ".ics".
