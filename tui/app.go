@@ -549,6 +549,9 @@ func (m *Model) gotWindow(msg windowMsg) tea.Cmd {
 	m.restoreSelection()
 	if m.mode == modeDetail {
 		if in, ok := m.selected(); ok {
+			if m.detail == nil || m.detail.key != keyOf(in) {
+				m.detail = &detailMsg{key: keyOf(in)}
+			}
 			return loadDetail(m.ctx, m.store, in)
 		}
 	}
@@ -687,6 +690,13 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case modeResults:
 		return m.resultsKey(msg)
 	}
+	return m.normalKey(msg)
+}
+
+// normalKey handles a key press of the normal mode: the frame's keys,
+// then global keys, then the active screen.
+func (m *Model) normalKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
@@ -729,7 +739,11 @@ func (m *Model) liveKeys() []key.Binding {
 		return []key.Binding{k.Back, k.Quit}
 	case modeDetail:
 		_, ok := m.selected()
-		return append(enable([]key.Binding{k.Edit, k.Delete, k.Duplicate, k.Back}, ok, ok, ok, true), m.globalBindings()...)
+		out := enable([]key.Binding{k.Edit, k.Delete, k.Duplicate, k.Back}, ok, ok, ok, true)
+		if m.sideDetail() { // the view beside it takes its keys too
+			out = append(out, without(m.screens[m.cur].Keys(m), out)...)
+		}
+		return append(out, m.globalBindings()...)
 	case modeCalendars:
 		return []key.Binding{k.Up, k.Down, k.Toggle, k.Focus, k.Back}
 	case modeResults:
@@ -800,6 +814,28 @@ func (m *Model) helpLine(w int) string {
 // keyQuit is a press of q, to tell the quit binding.
 var keyQuit = tea.KeyPressMsg{Code: 'q', Text: "q"}
 
+// without lists the bindings of bs that share no key with taken (nor
+// with enter, which closes the detail pane).
+func without(bs, taken []key.Binding) []key.Binding {
+	used := map[string]bool{"enter": true}
+	for _, b := range taken {
+		for _, k := range b.Keys() {
+			used[k] = true
+		}
+	}
+	var out []key.Binding
+	for _, b := range bs {
+		clash := false
+		for _, k := range b.Keys() {
+			clash = clash || used[k]
+		}
+		if !clash {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
 // enable returns copies of bs with each enabled as on says.
 func enable(bs []key.Binding, on ...bool) []key.Binding {
 	out := make([]key.Binding, len(bs))
@@ -836,6 +872,9 @@ func (m *Model) body(w, h int) string {
 	case modeHelp:
 		return m.helpView(w, h)
 	case modeDetail:
+		if m.sideDetail() {
+			return m.sideBySide(w, h)
+		}
 		return m.detailView(w, h)
 	case modeCalendars:
 		return m.calendarsView(w, h)

@@ -7,6 +7,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"rota/model"
 )
@@ -39,8 +41,67 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Duplicate):
 		return m.startDuplicate()
 	}
+	if m.sideDetail() {
+		// The view beside the pane takes every other key; the pane
+		// follows its selection.
+		return tea.Batch(m.normalKey(msg), m.followDetail())
+	}
 	cmd, _ := m.globalKey(msg)
 	return cmd
+}
+
+// sideWidth is the width from which the detail pane sits beside the
+// agenda, day or week view instead of replacing it.
+const sideWidth = 120
+
+// sideDetail reports whether the detail pane sits beside the view.
+func (m *Model) sideDetail() bool {
+	if m.width < sideWidth {
+		return false
+	}
+	switch s := m.screens[m.cur].(type) {
+	case *agendaScreen:
+		return true
+	case *gridScreen:
+		return s.days <= 7
+	}
+	return false
+}
+
+// detailPaneWidth is the width of the pane beside the view.
+func detailPaneWidth(w int) int { return min(max(w*2/5, 48), 64) }
+
+// followDetail loads the detail of the selected instance when the
+// selection moved away from the one shown.
+func (m *Model) followDetail() tea.Cmd {
+	if m.mode != modeDetail {
+		return nil
+	}
+	in, ok := m.selected()
+	if !ok || (m.detail != nil && m.detail.key == keyOf(in)) {
+		return nil
+	}
+	m.detail = &detailMsg{key: keyOf(in)}
+	return loadDetail(m.ctx, m.store, in)
+}
+
+// sideBySide draws the view with the detail pane at its right.
+func (m *Model) sideBySide(w, h int) string {
+	pw := detailPaneWidth(w)
+	vw := w - pw - 1
+	left := strings.Split(fitBlock(m.screens[m.cur].View(m, vw, h), vw, h), "\n")
+	right := strings.Split(fitBlock(m.detailView(pw, h), pw, h), "\n")
+	bar := m.sty.dim.Render("│")
+	var b strings.Builder
+	for i := range left {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(pad(left[i], vw))
+		b.WriteString(bar)
+		b.WriteString(right[i])
+	}
+	return b.String()
 }
 
 // instanceEvent is the event as this instance sees it: its override when
@@ -123,7 +184,7 @@ func (m *Model) detailView(w, h int) string {
 	}
 	ev, _ := instanceEvent(m.detail.events, in, m.loc)
 	master := m.detail.events[0]
-	lines := m.describe(ev, master, in)
+	lines := m.describe(ev, master, in, w)
 	if len(lines) > h {
 		lines = append(lines[:h-1], m.sty.dim.Render(fmt.Sprintf("  … %d more lines (widen the terminal)", len(lines)-h+1)))
 	}
@@ -131,13 +192,30 @@ func (m *Model) detailView(w, h int) string {
 }
 
 // describe lists every field of ev that holds something.
-func (m *Model) describe(ev, master model.Event, in model.Instance) []string {
+// Values wider than w wrap onto lines of their own under the value column.
+func (m *Model) describe(ev, master model.Event, in model.Instance, w int) []string {
 	var out []string
+	const indent = 16
+	wrap := func(value string) []string {
+		if vw := w - indent; vw >= 12 && lipgloss.Width(value) > vw {
+			return strings.Split(ansi.Wrap(value, vw, ""), "\n")
+		}
+		return []string{value}
+	}
+	more := func(value string) {
+		for _, l := range wrap(value) {
+			out = append(out, strings.Repeat(" ", indent)+l)
+		}
+	}
 	field := func(name, value string) {
 		if value == "" {
 			return
 		}
-		out = append(out, m.sty.field.Render(pad("  "+name, 16))+value)
+		lines := wrap(value)
+		out = append(out, m.sty.field.Render(pad("  "+name, indent))+lines[0])
+		for _, l := range lines[1:] {
+			out = append(out, strings.Repeat(" ", indent)+l)
+		}
 	}
 	title := ev.Title
 	if title == "" {
@@ -175,7 +253,7 @@ func (m *Model) describe(ev, master model.Event, in model.Instance) []string {
 			line += " · " + strings.Join(extra, ", ")
 		}
 		if name == "" {
-			out = append(out, strings.Repeat(" ", 16)+line)
+			more(line)
 		} else {
 			field(name, line)
 		}
@@ -250,7 +328,7 @@ func (m *Model) describe(ev, master model.Event, in model.Instance) []string {
 			name = "notes"
 		}
 		if name == "" {
-			out = append(out, strings.Repeat(" ", 16)+oneLine(n.Text))
+			more(oneLine(n.Text))
 		} else {
 			field(name, oneLine(n.Text))
 		}

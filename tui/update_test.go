@@ -98,7 +98,7 @@ func lastLine(s string) string {
 
 func TestDetailShowsEveryField(t *testing.T) {
 	f := newFixture(t)
-	m := newModel(t, f.st, 120, 40)
+	m := newModel(t, f.st, 119, 40) // the pane takes the whole window
 	press(t, m, "2", "j", "enter")
 	s := screen(m)
 	for _, want := range []string{"Design review", "Room A", "Bob <bob@example.com> · tentative", "● design", "Projector",
@@ -673,5 +673,43 @@ func TestLiveFirstWriteToEmptyStore(t *testing.T) {
 	drive(t, m, func() tea.Msg { return pollMsg{} })
 	if len(m.cals) != 1 {
 		t.Errorf("the first calendar of an empty store did not show: %d calendars", len(m.cals))
+	}
+}
+
+// From 120 columns the detail pane sits beside the agenda, day and week
+// views and follows the selection; narrower, it takes the whole body.
+func TestDetailBesideView(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f.st, 120, 40)
+	press(t, m, "enter")
+	s := screen(m)
+	if !strings.Contains(s, "▸ 09:00–09:15") || !strings.Contains(s, "every weekday until 1 Mar 2027") {
+		t.Fatalf("agenda with the standup's pane:\n%s", s)
+	}
+	press(t, m, "j")
+	s = screen(m)
+	if m.mode != modeDetail || !strings.Contains(s, "▸ 10:00–11:30") || !strings.Contains(s, "Walk through the new") || strings.Contains(s, "every weekday") {
+		t.Fatalf("after j the pane shows the design review:\n%s", s)
+	}
+	if line := lastLine(s); !strings.Contains(line, "esc back") || !strings.Contains(line, "↓/j down") {
+		t.Errorf("help line beside the view: %q", line)
+	}
+	press(t, m, "3")
+	if m.mode != modeNormal {
+		t.Errorf("switching view leaves the pane open: mode %v", m.mode)
+	}
+	press(t, m, "1", "enter", "esc")
+	if s := screen(m); m.mode != modeNormal || strings.Contains(s, "uid ") {
+		t.Errorf("esc did not close the pane:\n%s", s)
+	}
+
+	narrow := newModel(t, f.st, 119, 40)
+	press(t, narrow, "enter")
+	if s := screen(narrow); strings.Contains(s, "Dentist") || !strings.Contains(s, "every weekday") {
+		t.Errorf("at 119 columns the pane should replace the agenda:\n%s", s)
+	}
+	press(t, narrow, "j") // does nothing in the full pane
+	if in, _ := narrow.selected(); in.Summary != "Standup" {
+		t.Errorf("j moved the selection under the full pane to %q", in.Summary)
 	}
 }

@@ -66,6 +66,8 @@ func TestGolden(t *testing.T) {
 		{"week", []string{"3"}},
 		{"month", []string{"4"}},
 		{"detail", []string{"2", "j", "enter"}}, // Design review, the second instance of Monday
+		{"detail_week", []string{"3", "j", "enter", "l"}}, // beside the week from 120 columns: Tuesday's standup
+		{"detail_agenda", []string{"enter"}},
 		{"help", []string{"?"}},
 		{"calendars", []string{"c"}},
 		{"form", []string{"2", "j", "e"}},
