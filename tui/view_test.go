@@ -65,7 +65,7 @@ func TestGolden(t *testing.T) {
 		{"day", []string{"2"}},
 		{"week", []string{"3"}},
 		{"month", []string{"4"}},
-		{"detail", []string{"2", "j", "enter"}}, // Design review, the second instance of Monday
+		{"detail", []string{"2", "j", "enter"}},           // Design review, the second instance of Monday
 		{"detail_week", []string{"3", "j", "enter", "l"}}, // beside the week from 120 columns: Tuesday's standup
 		{"detail_agenda", []string{"enter"}},
 		{"help", []string{"?"}},
