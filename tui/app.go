@@ -202,6 +202,14 @@ type Model struct {
 
 	form    *form
 	pending *pending
+
+	// writes counts writes in flight (their savedMsg not yet back);
+	// typeahead holds the key presses that came while the calendar view
+	// was busy (a write or a window load in flight), to be replayed on
+	// the data they were typed against.
+	writes    int
+	typeahead []tea.KeyPressMsg
+	calsSeen  bool // the first calendars load answered (or failed)
 }
 
 // New returns the root model for opts.
@@ -339,9 +347,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setStyles(msg.IsDark())
 		return m, nil
 	case calendarsMsg:
-		return m, m.gotCalendars(msg)
+		return m, tea.Batch(m.gotCalendars(msg), m.replayKeys())
 	case windowMsg:
-		return m, m.gotWindow(msg)
+		return m, tea.Batch(m.gotWindow(msg), m.replayKeys())
 	case pollMsg:
 		return m, readHead(m.ctx, m.store, m.clock)
 	case headMsg:
@@ -358,7 +366,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.gotSearch(msg)
 		return m, nil
 	case savedMsg:
-		return m, m.gotSaved(msg)
+		return m, tea.Batch(m.gotSaved(msg), m.replayKeys())
 	case conflictsMsg:
 		if m.form != nil && msg.seq == m.form.checkSeq {
 			m.form.conflicts = msg.found
@@ -440,6 +448,7 @@ func (m *Model) Selected() (model.Instance, bool) {
 }
 
 func (m *Model) gotCalendars(msg calendarsMsg) tea.Cmd {
+	m.calsSeen = true
 	if msg.err != nil {
 		m.err = msg.err
 		return nil
@@ -668,6 +677,10 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {
 		return tea.Quit
 	}
+	if m.holdKey(msg) {
+		m.typeahead = append(m.typeahead, msg)
+		return nil
+	}
 	if c, ok := m.screens[m.cur].(InputCapturer); ok && m.mode == modeNormal && c.CapturesInput(m) {
 		return m.screens[m.cur].Update(m, msg)
 	}
@@ -721,6 +734,47 @@ func (m *Model) normalKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	return m.screens[m.cur].Update(m, msg)
+}
+
+// writing counts a write command in flight until its savedMsg is back.
+func (m *Model) writing(cmd tea.Cmd) tea.Cmd {
+	if cmd != nil {
+		m.writes++
+	}
+	return cmd
+}
+
+// busy reports that what a calendar view shows is about to change: a
+// write or a window load is in flight, or the calendars are not loaded yet.
+func (m *Model) busy() bool {
+	return m.writes > 0 || !m.want.From.IsZero() || !m.calsSeen
+}
+
+// maxTypeahead bounds the key presses held while busy.
+const maxTypeahead = 64
+
+// holdKey reports whether a key press must wait for the data it acts on:
+// in a calendar view or its detail pane, while busy. Quit never waits.
+func (m *Model) holdKey(msg tea.KeyPressMsg) bool {
+	if m.mode != modeNormal && m.mode != modeDetail {
+		return false
+	}
+	if _, ok := m.screens[m.cur].(calendarView); !ok || key.Matches(msg, m.keys.Quit) {
+		return false
+	}
+	return m.busy() && len(m.typeahead) < maxTypeahead
+}
+
+// replayKeys handles the held key presses in order, until one makes the
+// view busy again (the rest wait for that).
+func (m *Model) replayKeys() tea.Cmd {
+	var cmds []tea.Cmd
+	for len(m.typeahead) > 0 && !m.busy() {
+		k := m.typeahead[0]
+		m.typeahead = m.typeahead[1:]
+		cmds = append(cmds, m.key(k))
+	}
+	return tea.Batch(cmds...)
 }
 
 // liveKeys lists the bindings that do something now, for the help line.
@@ -936,6 +990,8 @@ func (m *Model) statusLine(w int) string {
 		tail = m.sty.err.Render(m.err.Error())
 	case m.info != "":
 		tail = m.sty.ok.Render(m.info)
+	case m.writes > 0:
+		tail = m.sty.dim.Render("saving…")
 	case !m.want.From.IsZero():
 		tail = m.sty.dim.Render("loading…")
 	}

@@ -108,7 +108,7 @@ func (m *Model) startDuplicate() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	return duplicate(m.ctx, m.store, in, m.loc)
+	return m.writing(duplicate(m.ctx, m.store, in, m.loc))
 }
 
 func (m *Model) pendingKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -158,14 +158,14 @@ func (m *Model) pendingKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) runPending(p *pending) tea.Cmd {
 	switch p.op {
 	case opDelete:
-		return deleteInstance(m.ctx, m.store, p.inst, p.scope, m.loc)
+		return m.writing(deleteInstance(m.ctx, m.store, p.inst, p.scope, m.loc))
 	case opShift:
 		change := func(ev *model.Event) error { return shiftEvent(ev, p.shift, p.days, p.resize) }
 		what := "moved"
 		if p.resize != 0 {
 			what = "resized"
 		}
-		return writeChange(m.ctx, m.store, p.inst, p.scope, "", m.loc, change, what, false)
+		return m.writing(writeChange(m.ctx, m.store, p.inst, p.scope, "", m.loc, change, what, false))
 	}
 	return nil
 }
@@ -604,6 +604,7 @@ func create(ctx context.Context, st Store, calID int64, ev model.Event, loc *tim
 // cursor goes to what was written. A failed write keeps the form and the
 // user's text.
 func (m *Model) gotSaved(msg savedMsg) tea.Cmd {
+	m.writes = max(m.writes-1, 0)
 	if msg.err != nil {
 		if msg.form && m.form != nil {
 			m.form.saveErr = msg.err

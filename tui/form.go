@@ -347,7 +347,7 @@ func (m *Model) saveForm() tea.Cmd {
 	}
 	f.saveErr = nil
 	if f.create {
-		return create(m.ctx, m.store, calID, ev, m.loc)
+		return m.writing(create(m.ctx, m.store, calID, ev, m.loc))
 	}
 	got := ev
 	change := func(e *model.Event) error {
@@ -362,7 +362,7 @@ func (m *Model) saveForm() tea.Cmd {
 		}
 		return e.Validate()
 	}
-	return writeChange(m.ctx, m.store, f.inst, f.scope, f.etag, m.loc, change, "saved", true)
+	return m.writing(writeChange(m.ctx, m.store, f.inst, f.scope, f.etag, m.loc, change, "saved", true))
 }
 
 func (f *form) view(m *Model, w, h int) string {

@@ -713,3 +713,60 @@ func TestDetailBesideView(t *testing.T) {
 		t.Errorf("j moved the selection under the full pane to %q", in.Summary)
 	}
 }
+
+// Keys typed while a write or a window load is in flight wait for it and
+// then act on the new data, in order.
+func TestTypeaheadWaitsForData(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	m := newModel(t, f.st, 80, 24)
+	press(t, m, "2", "j") // Design review, Monday 10:00-11:30
+	// Three presses of J before the first move is written: each must move
+	// from where the one before left it, not from the stale 10:00.
+	_, write := m.Update(keyMsg("J"))
+	if write == nil {
+		t.Fatal("J started no write")
+	}
+	for range 2 {
+		if _, cmd := m.Update(keyMsg("J")); cmd != nil {
+			t.Fatal("J during a write acted at once")
+		}
+	}
+	if m.writes != 1 || len(m.typeahead) != 2 || !strings.Contains(screen(m), "saving…") {
+		t.Errorf("%d writes in flight, %d keys held, status %q", m.writes, len(m.typeahead), tsStatusLine(m))
+	}
+	drive(t, m, write)
+	o, err := f.st.ObjectByUID(ctx, f.cals["work"], "review")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := at(23, 10, 45); !o.Timing.Start.Equal(want) {
+		t.Errorf("after three J the review starts %v, want %v", o.Timing.Start.In(berlin), want)
+	}
+	if in, _ := m.selected(); in.Summary != "Design review" || len(m.typeahead) != 0 || m.writes != 0 {
+		t.Errorf("selection %q, %d keys held, %d writes", in.Summary, len(m.typeahead), m.writes)
+	}
+
+	// Next period, then enter before the window arrives: the detail opens
+	// on the new day's first instance once it is loaded.
+	press(t, m, "3")
+	_, load := m.Update(keyMsg("]"))
+	if load == nil {
+		t.Fatal("] loaded nothing")
+	}
+	if _, cmd := m.Update(keyMsg("enter")); cmd != nil || m.mode != modeNormal {
+		t.Fatal("enter during a load acted at once")
+	}
+	drive(t, m, load)
+	if s := screen(m); m.mode != modeDetail || !strings.Contains(s, "Mon 30 Nov 2026 09:00–09:15") {
+		t.Errorf("enter typed during the load did not open the new week's first instance:\n%s", s)
+	}
+
+	// q does not wait.
+	m.Update(keyMsg("esc"))
+	_, load = m.Update(keyMsg("]"))
+	if _, cmd := m.Update(keyMsg("q")); cmd == nil {
+		t.Error("q waited for a load")
+	}
+	drive(t, m, load)
+}
