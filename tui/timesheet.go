@@ -107,12 +107,16 @@ type tsDoneMsg struct {
 func (s *timesheetScreen) Name() string { return "Timesheet" }
 
 func (s *timesheetScreen) init(m *Model) {
+	s.initKeys()
+	if s.week.IsZero() {
+		s.setDay(model.DateOf(m.Day()))
+	}
+}
+
+func (s *timesheetScreen) initKeys() {
 	if !s.ready {
 		s.keys = newTSKeys()
 		s.ready = true
-	}
-	if s.week.IsZero() {
-		s.setDay(model.DateOf(m.Day()))
 	}
 }
 
@@ -496,7 +500,7 @@ func (s *timesheetScreen) gotTimer(m *Model, msg tsTimerMsg) {
 // Background keeps the timer current while another screen is active, and
 // starts or stops it on the global key.
 func (s *timesheetScreen) Background(m *Model, msg tea.Msg) tea.Cmd {
-	s.init(m)
+	s.initKeys() // the week is chosen on the first visit, from the cursor day
 	switch msg := msg.(type) {
 	case tsWeekMsg:
 		s.gotWeek(m, msg)
@@ -522,7 +526,7 @@ func (s *timesheetScreen) Background(m *Model, msg tea.Msg) tea.Cmd {
 // GlobalKeys is the timer key: it starts and stops the timer on every
 // screen.
 func (s *timesheetScreen) GlobalKeys(m *Model) []key.Binding {
-	s.init(m)
+	s.initKeys()
 	return []key.Binding{s.timerBinding()}
 }
 
