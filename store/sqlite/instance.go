@@ -49,23 +49,30 @@ import (
 // is placed as the engine places it (days on the wall clock, the rest
 // exact).
 //
-// Recurring objects are expanded from their first instance: a rule with an
-// end (COUNT, UNTIL) completely, an open one up to a horizon (2 years,
-// Options.IndexHorizon) past now or past its first instance if that is
-// later; either way to at most 1000 rows (Options.IndexCap). When that cuts
-// the rule short, objects.indexed_until records the key before which every
-// instance is in the table. A query reaching past that key expands
-// such an object on the fly for the window and keeps the instances at or
-// after indexed_until. A partial index on (calendar, indexed_until) finds
-// those objects without touching the others, and objects.last_end skips
-// rules that ended before the window. A rule so dense that even a small
-// stretch expands to model.MaxInstances is not indexed at all and always
-// expanded on the fly (where the engine caps it and says so).
+// Recurring objects. A rule with an end (COUNT, UNTIL) that has at most
+// 1000 instances (Options.IndexCap) is indexed whole. Any other rule (open,
+// or longer) is indexed in a window around now (clamped to the rule's
+// life): from half a horizon before to a horizon after (2 years,
+// Options.IndexHorizon), narrowed around now while the engine's instance
+// cap cuts the expansion; past the row cap, 1000 rows are kept, a quarter
+// of them before now. objects.indexed_from and indexed_until record the
+// window: the table holds every instance overlapping [indexed_from,
+// indexed_until) in key terms (indexed_from NULL: from the first one). A
+// query whose keys (widened by the largest UTC offset) reach outside the
+// window expands such an object on the fly for the window, and that
+// expansion replaces the object's rows in the answer. A partial index on
+// (calendar, indexed_until) finds those objects without touching the
+// others, and objects.last_end skips rules that ended before the window.
+// A rule so dense that even a minute-wide window expands to
+// model.MaxInstances is not indexed at all (indexed_until = keyMin) and
+// always expanded on the fly. An expansion the engine's cap cuts does not
+// fail the query: the instances found are returned and the cut goes to
+// Options.Warn.
 //
-// As time passes, ExtendIndex (run at Open) moves open rules' horizon
-// forward. What stays on the fly: open rules whose first 1000 instances
-// end before the window (a daily rule older than ~3 years); the engine
-// fast-forwards those, so each costs one expansion of the window.
+// As time passes, ExtendIndex (run at Open) moves the windows forward:
+// when one ends less than half a horizon ahead or its middle is past.
+// So a daily rule from years ago is read from the index for the weeks
+// around now, and only queries far in its past expand it on the fly.
 //
 // Writes delete and re-insert an object's rows in the write's transaction,
 // so the index can never disagree with the objects.
@@ -118,6 +125,7 @@ type indexRow struct {
 // indexPlan is what a write puts in the index for one object.
 type indexPlan struct {
 	rows         []indexRow
+	indexedFrom  sql.NullInt64
 	indexedUntil sql.NullInt64
 	lastEnd      sql.NullInt64
 }
@@ -141,59 +149,93 @@ func (s *Store) plan(t *model.Timing) (indexPlan, error) {
 	}
 	if !open {
 		p.lastEnd = sql.NullInt64{Int64: last.Unix(), Valid: true}
-	}
-	// A rule with an end is indexed whole (up to the cap); an open one
-	// from its first instance to the horizon past now, or past its first
-	// instance when that is later.
-	var until time.Time
-	if open {
-		from := s.now()
-		if first.After(from) {
-			from = first
+		// A rule with an end is indexed whole when it fits under the cap.
+		occs, err := expand(t, model.Range{}, time.UTC)
+		if err != nil && !errors.Is(err, errTooManyInstances) {
+			return p, err
 		}
-		until = from.Add(s.horizon).UTC().Truncate(time.Second)
+		if err == nil && len(occs) <= s.cap {
+			p.rows = s.rows(t, occs)
+			return p, nil
+		}
 	}
+	// Otherwise a window around now (clamped to the rule's life): from
+	// half a horizon before to a horizon after, narrowed sixteenfold while
+	// the engine's instance cap cuts it, and not indexed at all (always
+	// expanded on the fly) once under a minute.
+	center := s.now().UTC().Truncate(time.Second)
+	if center.Before(first) {
+		center = first
+	}
+	if !open && center.After(last) {
+		center = last
+	}
+	back, ahead := s.horizon/2, s.horizon
 	var occs []occ
+	var from time.Time // zero: from the first instance
 	for {
-		occs, err = expand(t, model.Range{To: until}, time.UTC)
+		from = center.Add(-back).Truncate(time.Second)
+		if !from.After(first) {
+			from = time.Time{}
+		}
+		until := center.Add(ahead).Truncate(time.Second)
+		occs, err = expand(t, model.Range{From: from, To: until}, time.UTC)
 		if err == nil {
+			p.indexedUntil = sql.NullInt64{Int64: until.Unix(), Valid: true}
 			break
 		}
 		if !errors.Is(err, errTooManyInstances) {
 			return p, err
 		}
-		// Too dense to expand up to the horizon: try a sixteenth of the
-		// stretch, and give up on indexing (always expand on the fly)
-		// once the stretch is under a minute.
-		end := until
-		if end.IsZero() {
-			end = last
-		}
-		span := end.Sub(first) / 16
-		if span < time.Minute {
+		back, ahead = back/16, ahead/16
+		if back+ahead < time.Minute {
 			p.indexedUntil = sql.NullInt64{Int64: keyMin, Valid: true}
 			return p, nil
 		}
-		until = first.Add(span).Truncate(time.Second)
 	}
-	p.rows = make([]indexRow, 0, len(occs))
-	for _, o := range occs {
-		p.rows = append(p.rows, makeRow(t, o, true))
+	if !from.IsZero() {
+		p.indexedFrom = sql.NullInt64{Int64: from.Unix(), Valid: true}
 	}
-	sort.Slice(p.rows, func(i, j int) bool { return p.rows[i].start < p.rows[j].start })
-	switch {
-	case len(p.rows) > s.cap:
-		cut := p.rows[s.cap].start
-		n := s.cap
-		for n > 0 && p.rows[n-1].start == cut {
+	p.rows = s.rows(t, occs)
+	if len(p.rows) <= s.cap {
+		return p, nil
+	}
+	// Over the row cap: keep cap rows, a quarter of them before now.
+	rows := p.rows
+	j := sort.Search(len(rows), func(i int) bool { return rows[i].start >= center.Unix() })
+	k := min(max(j-s.cap/4, 0), len(rows)-s.cap)
+	if k > 0 {
+		// The index then holds every instance overlapping [from, ...):
+		// from is past the end of every row left out.
+		lo := p.indexedFrom.Int64
+		if !p.indexedFrom.Valid {
+			lo = keyMin
+		}
+		for _, r := range rows[:k] {
+			lo = max(lo, r.end+1)
+		}
+		p.indexedFrom = sql.NullInt64{Int64: lo, Valid: true}
+	}
+	n := k + s.cap
+	if n < len(rows) {
+		cut := rows[n].start
+		for n > k && rows[n-1].start == cut {
 			n--
 		}
-		p.rows = p.rows[:n]
 		p.indexedUntil = sql.NullInt64{Int64: cut, Valid: true}
-	case !until.IsZero():
-		p.indexedUntil = sql.NullInt64{Int64: until.Unix(), Valid: true}
 	}
+	p.rows = rows[k:n]
 	return p, nil
+}
+
+// rows turns the instances of a recurring t into index rows sorted by start.
+func (s *Store) rows(t *model.Timing, occs []occ) []indexRow {
+	rows := make([]indexRow, 0, len(occs))
+	for _, o := range occs {
+		rows = append(rows, makeRow(t, o, true))
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].start < rows[j].start })
+	return rows
 }
 
 // instanceFlags says whether the instance with recurrence id key ridKey is
@@ -361,9 +403,12 @@ var windowSQL = func() string {
 	return b.String()
 }()
 
-const horizonSQL = `SELECT id, calendar_id, name, uid, summary, timing, indexed_until FROM objects
+// horizonSQL finds the objects whose index rows do not cover the window
+// (low key ?3, high key ?2): a window-indexed rule whose index ends
+// before the window's end or begins after its start.
+const horizonSQL = `SELECT calendar_id, name, uid, summary, timing FROM objects
 	WHERE calendar_id IN (SELECT value FROM json_each(?1))
-	AND indexed_until IS NOT NULL AND indexed_until < ?2 AND (last_end IS NULL OR last_end > ?3)`
+	AND indexed_until IS NOT NULL AND (indexed_until < ?2 OR indexed_from > ?3) AND (last_end IS NULL OR last_end > ?3)`
 
 // Instances returns every instance overlapping r in the given calendars
 // (nil = all), sorted by start. floating is the zone for floating and
@@ -444,9 +489,19 @@ func (s *Store) Instances(ctx context.Context, calIDs []int64, r model.Range, fl
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		more, err := s.unindexed(ctx, tx, string(idsJSON), r, lo, hi, floating)
+		more, expanded, err := s.unindexed(ctx, tx, string(idsJSON), r, lo, hi, floating)
 		if err != nil {
 			return err
+		}
+		if len(expanded) > 0 {
+			// Their expansion for the window is whole: it replaces their rows.
+			keep := out[:0]
+			for _, in := range out {
+				if !expanded[objectKey{in.CalendarID, in.ObjectName}] {
+					keep = append(keep, in)
+				}
+			}
+			out = keep
 		}
 		out = append(out, more...)
 		return nil
@@ -470,41 +525,56 @@ func (s *Store) Instances(ctx context.Context, calIDs []int64, r model.Range, fl
 	return out, nil
 }
 
-// unindexed expands, for the window, the objects whose indexed rows stop
-// before it and keeps the instances the index does not hold.
-func (s *Store) unindexed(ctx context.Context, tx *sql.Tx, idsJSON string, r model.Range, lo, hi int64, floating *time.Location) ([]model.Instance, error) {
+// objectKey names an object in Instances.
+type objectKey struct {
+	calID int64
+	name  string
+}
+
+// unindexed expands on the fly, for the window, the objects whose index
+// rows do not cover it, and says which they were: their expansion replaces
+// their rows. A rule so dense that the engine's cap (model.MaxInstances)
+// cuts its expansion does not fail the query: the instances found are
+// returned and the cut is reported to Options.Warn.
+func (s *Store) unindexed(ctx context.Context, tx *sql.Tx, idsJSON string, r model.Range, lo, hi int64, floating *time.Location) ([]model.Instance, map[objectKey]bool, error) {
 	rows, err := tx.StmtContext(ctx, s.horizonStmt).QueryContext(ctx, idsJSON, sat(hi+maxOffset), sat(lo-maxOffset))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	type pending struct {
 		in     model.Instance
 		timing string
-		until  int64
 	}
 	var todo []pending
 	for rows.Next() {
 		var p pending
-		var id int64
-		if err := rows.Scan(&id, &p.in.CalendarID, &p.in.ObjectName, &p.in.UID, &p.in.Summary, &p.timing, &p.until); err != nil {
+		if err := rows.Scan(&p.in.CalendarID, &p.in.ObjectName, &p.in.UID, &p.in.Summary, &p.timing); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, nil, err
 		}
 		todo = append(todo, p)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if len(todo) == 0 {
+		return nil, nil, nil
 	}
 	var out []model.Instance
+	expanded := make(map[objectKey]bool, len(todo))
 	for _, p := range todo {
+		expanded[objectKey{p.in.CalendarID, p.in.ObjectName}] = true
 		t, err := decodeTiming(p.timing)
 		if err != nil {
-			return nil, fmt.Errorf("object %q: %w", p.in.ObjectName, err)
+			return nil, nil, fmt.Errorf("object %q: %w", p.in.ObjectName, err)
 		}
-		occs, err := expand(&t, r, floating)
-		if err != nil {
-			return nil, fmt.Errorf("object %q: %w", p.in.ObjectName, err)
+		occs, err := expandPartial(&t, r, floating)
+		if errors.Is(err, errTooManyInstances) {
+			s.warn(fmt.Errorf("store: instances of %q in calendar %d from %s: only the first %d: %w",
+				p.in.ObjectName, p.in.CalendarID, r.From.Format(time.RFC3339), len(occs), err))
+		} else if err != nil {
+			return nil, nil, fmt.Errorf("object %q: %w", p.in.ObjectName, err)
 		}
 		recurring := t.Recurring()
 		for _, o := range occs {
@@ -516,13 +586,6 @@ func (s *Store) unindexed(ctx context.Context, tx *sql.Tx, idsJSON string, r mod
 				}
 			}
 			fl, allDay, _ := instanceFlags(&t, ridKey, recurring)
-			key := o.start.Unix()
-			if fl {
-				key = wallKey(o.start)
-			}
-			if key < p.until {
-				continue // the index has it
-			}
 			in := p.in
 			in.Start, in.End = o.start.In(floating), o.end.In(floating)
 			if recurring {
@@ -535,7 +598,24 @@ func (s *Store) unindexed(ctx context.Context, tx *sql.Tx, idsJSON string, r mod
 			out = append(out, in)
 		}
 	}
-	return out, nil
+	return out, expanded, nil
+}
+
+// expandPartial is expand that, when the engine's cap cuts a rule, also
+// returns the instances found before the cut (with the error).
+func expandPartial(t *model.Timing, r model.Range, floating *time.Location) ([]occ, error) {
+	if !t.Recurring() {
+		return expand(t, r, floating)
+	}
+	list, err := t.Expand(r, floating)
+	if err != nil && !errors.Is(err, errTooManyInstances) {
+		return nil, err
+	}
+	out := make([]occ, len(list))
+	for i, o := range list {
+		out[i] = occ{rid: o.RecurrenceID, start: o.Start, end: o.End, overridden: o.Overridden, summary: o.Summary}
+	}
+	return out, err
 }
 
 // fromKey turns an index key back into a time in loc: a floating key is a
@@ -596,6 +676,7 @@ const extendBatch = 200
 // token. Open calls it; a long-running process may call it now and then.
 // It returns how many objects it re-indexed.
 func (s *Store) ExtendIndex(ctx context.Context) (int, error) {
+	now := s.now().Unix()
 	limit := s.now().Add(s.horizon / 2).Unix()
 	type stale struct {
 		id, calID int64
@@ -603,10 +684,13 @@ func (s *Store) ExtendIndex(ctx context.Context) (int, error) {
 		until     int64
 	}
 	var list []stale
-	// Rules cut short by the row cap would plan to the same rows again.
+	// Due: a window that ends less than half a horizon ahead, or whose
+	// middle is past (a window the row cap narrowed moves once a quarter
+	// of it has gone by); not a rule over, nor one too dense to index.
 	rows, err := s.r.QueryContext(ctx, `SELECT id, calendar_id, timing, indexed_until FROM objects
-		WHERE indexed_until IS NOT NULL AND indexed_until < ? AND last_end IS NULL
-		AND (SELECT count(*) FROM instances WHERE object_id = objects.id) < ?`, limit, s.cap)
+		WHERE indexed_until IS NOT NULL AND indexed_until > ?1
+		AND (indexed_until < ?2 OR indexed_from / 2 + indexed_until / 2 < ?3)
+		AND (last_end IS NULL OR last_end > ?3)`, int64(keyMin), limit, now)
 	if err != nil {
 		return 0, fmt.Errorf("store: extend index: %w", err)
 	}
@@ -652,8 +736,8 @@ func (s *Store) ExtendIndex(ctx context.Context) (int, error) {
 			w := s.writer.bind(ctx, tx)
 			for _, wk := range todo {
 				// Skip an object rewritten since it was read.
-				res, err := tx.ExecContext(ctx, `UPDATE objects SET indexed_until = ? WHERE id = ? AND timing = ? AND indexed_until = ?`,
-					wk.plan.indexedUntil, wk.id, wk.timing, wk.until)
+				res, err := tx.ExecContext(ctx, `UPDATE objects SET indexed_from = ?, indexed_until = ? WHERE id = ? AND timing = ? AND indexed_until = ?`,
+					wk.plan.indexedFrom, wk.plan.indexedUntil, wk.id, wk.timing, wk.until)
 				if err != nil {
 					return err
 				}

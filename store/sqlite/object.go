@@ -115,9 +115,9 @@ func prepareObjectWriter(db *sql.DB) (*objectWriter, error) {
 		return st
 	}
 	w.insert = prep(`INSERT INTO objects (calendar_id, name, uid, component, data, summary, search, timing, etag, seq, modified,
-		indexed_until, last_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		indexed_from, indexed_until, last_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	w.update = prep(`UPDATE objects SET name = ?, uid = ?, component = ?, data = ?, summary = ?, search = ?, timing = ?, etag = ?,
-		seq = ?, modified = ?, indexed_until = ?, last_end = ? WHERE id = ?`)
+		seq = ?, modified = ?, indexed_from = ?, indexed_until = ?, last_end = ? WHERE id = ?`)
 	w.clear = prep(`DELETE FROM instances WHERE object_id = ?`)
 	w.untomb = prep(`DELETE FROM tombstones WHERE calendar_id = ? AND name = ?`)
 	for _, n := range insertBatches {
@@ -172,7 +172,7 @@ func (w *objectWriter) putObject(ctx context.Context, calID, id int64, p *prepar
 	o.Modified = fromNanos(now.UnixNano())
 	if id == 0 {
 		res, err := w.insert.ExecContext(ctx, calID, o.Name, o.UID, o.Component, o.Data, o.Summary, p.search, p.timing, o.ETag,
-			seq, now.UnixNano(), p.plan.indexedUntil, p.plan.lastEnd)
+			seq, now.UnixNano(), p.plan.indexedFrom, p.plan.indexedUntil, p.plan.lastEnd)
 		if err != nil {
 			return 0, err
 		}
@@ -181,7 +181,7 @@ func (w *objectWriter) putObject(ctx context.Context, calID, id int64, p *prepar
 		}
 	} else {
 		if _, err := w.update.ExecContext(ctx, o.Name, o.UID, o.Component, o.Data, o.Summary, p.search, p.timing, o.ETag,
-			seq, now.UnixNano(), p.plan.indexedUntil, p.plan.lastEnd, id); err != nil {
+			seq, now.UnixNano(), p.plan.indexedFrom, p.plan.indexedUntil, p.plan.lastEnd, id); err != nil {
 			return 0, err
 		}
 		if _, err := w.clear.ExecContext(ctx, id); err != nil {

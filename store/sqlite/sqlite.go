@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -46,6 +47,12 @@ type Options struct {
 	// IndexCap is the most index rows one object gets; 0 means
 	// DefaultIndexCap.
 	IndexCap int
+	// Warn receives what the store did not fail on but cut short: a
+	// recurrence so dense that expanding it for a query stopped at
+	// model.MaxInstances (the error wraps model.ErrTooManyInstances; the
+	// query returns the instances found). nil logs with the standard
+	// logger.
+	Warn func(error)
 }
 
 // Store is a rota store in one SQLite file. It is safe for concurrent use,
@@ -67,6 +74,7 @@ type Store struct {
 	now     func() time.Time
 	horizon time.Duration
 	cap     int
+	warn    func(error)
 }
 
 // Open opens the store at path, creating the file if needed, and brings its
@@ -75,9 +83,12 @@ func Open(path string, opts Options) (*Store, error) {
 	if path == "" {
 		return nil, fmt.Errorf("store: open: %w", errors.New("no path given"))
 	}
-	s := &Store{now: opts.Now, horizon: opts.IndexHorizon, cap: opts.IndexCap}
+	s := &Store{now: opts.Now, horizon: opts.IndexHorizon, cap: opts.IndexCap, warn: opts.Warn}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.warn == nil {
+		s.warn = func(err error) { log.Print(err) }
 	}
 	if s.horizon <= 0 {
 		s.horizon = DefaultIndexHorizon

@@ -1,0 +1,161 @@
+package sqlite
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"rota/model"
+)
+
+// TestInstancesAgainstExpansionWindowed runs the brute-force comparison
+// with rules indexed in a window around now: queries before the window, in
+// it and after it, with a row cap that narrows the window too.
+func TestInstancesAgainstExpansionWindowed(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		now  time.Time
+		opts Options
+	}{
+		{"window", time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), Options{IndexHorizon: 90 * 24 * time.Hour, IndexCap: 20}},
+		{"late window", time.Date(2027, 1, 10, 7, 30, 0, 0, time.UTC), Options{IndexHorizon: 30 * 24 * time.Hour, IndexCap: 1000}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.Now = func() time.Time { return tt.now }
+			testAgainstExpansion(t, openTemp(t, tt.opts))
+		})
+	}
+}
+
+// indexState returns the index bounds and row count of object name.
+func indexState(t *testing.T, s *Store, name string) (from, until *int64, rows int) {
+	t.Helper()
+	err := s.r.QueryRowContext(ctx, `SELECT indexed_from, indexed_until, (SELECT count(*) FROM instances WHERE object_id = objects.id)
+		FROM objects WHERE name = ?`, name).Scan(&from, &until, &rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return from, until, rows
+}
+
+// onTheFly lists the objects a query of r would expand on the fly.
+func onTheFly(t *testing.T, s *Store, r model.Range) []string {
+	t.Helper()
+	rows, err := s.r.QueryContext(ctx, horizonSQL, "[1,2,3]", sat(r.To.Unix()+1+maxOffset), sat(r.From.Unix()-maxOffset))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var calID int64
+		var name, uid, summary, timing string
+		if err := rows.Scan(&calID, &name, &uid, &summary, &timing); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	return names
+}
+
+// TestOldOpenRuleIndexedAroundNow: a daily rule from 2016 has more than
+// the row cap of instances before today; its index rows are around now,
+// so this week is read from the index, and ten years ago still expands
+// on the fly.
+func TestOldOpenRuleIndexedAroundNow(t *testing.T) {
+	clk := newClock() // 1 March 2026
+	s := openTemp(t, Options{Now: clk.now})
+	c := model.Calendar{Owner: "alice", Name: "work"}
+	if err := s.CreateCalendar(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	o := testObject(c.ID, "daily.ics", model.Timing{Start: time.Date(2016, 1, 4, 6, 0, 0, 0, time.UTC), Duration: time.Hour,
+		HasEnd: true, RRule: "FREQ=DAILY"})
+	if _, err := s.PutObject(ctx, &o, model.Condition{}); err != nil {
+		t.Fatal(err)
+	}
+	from, until, rows := indexState(t, s, "daily.ics")
+	if from == nil || until == nil || rows != DefaultIndexCap {
+		t.Fatalf("index of an old daily rule: from %v until %v, %d rows; want a window of %d rows", from, until, rows, DefaultIndexCap)
+	}
+	now := clk.now()
+	if f, u := time.Unix(*from, 0), time.Unix(*until, 0); !f.Before(now.AddDate(0, -6, 0)) || !u.After(now.AddDate(1, 0, 0)) {
+		t.Errorf("window %v..%v does not hold six months before and a year after %v", f, u, now)
+	}
+	for _, tt := range []struct {
+		name     string
+		r        model.Range
+		n        int
+		expanded bool
+	}{
+		{"this week", model.Range{From: now, To: now.AddDate(0, 0, 7)}, 7, false},
+		{"ten years ago", model.Range{From: time.Date(2016, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2016, 3, 8, 0, 0, 0, 0, time.UTC)}, 7, true},
+		{"across the window's start", model.Range{From: time.Unix(*from, 0).AddDate(0, 0, -3), To: time.Unix(*from, 0).AddDate(0, 0, 4)}, 7, true},
+		{"five years ahead", model.Range{From: now.AddDate(5, 0, 0), To: now.AddDate(5, 0, 7)}, 7, true},
+	} {
+		if got := len(onTheFly(t, s, tt.r)) > 0; got != tt.expanded {
+			t.Errorf("%s: expanded on the fly %v, want %v", tt.name, got, tt.expanded)
+		}
+		ins, err := s.Instances(ctx, nil, tt.r, nil)
+		if err != nil || len(ins) != tt.n {
+			t.Errorf("%s: %d instances (%v), want %d", tt.name, len(ins), err, tt.n)
+		}
+		for i := 1; i < len(ins); i++ {
+			if !ins[i].Start.After(ins[i-1].Start) {
+				t.Errorf("%s: instance %d at %v after %v", tt.name, i, ins[i].Start, ins[i-1].Start)
+			}
+		}
+	}
+	if n, err := s.ExtendIndex(ctx); err != nil || n != 0 {
+		t.Errorf("extend right away: %d, %v; want 0", n, err)
+	}
+	clk.t = clk.t.AddDate(0, 10, 0)
+	if n, err := s.ExtendIndex(ctx); err != nil || n != 1 {
+		t.Errorf("extend ten months later: %d, %v; want 1", n, err)
+	}
+	now = clk.now()
+	if names := onTheFly(t, s, model.Range{From: now, To: now.AddDate(0, 0, 7)}); len(names) != 0 {
+		t.Errorf("after extending, this week still expands %v on the fly", names)
+	}
+}
+
+// TestDenseRuleCutNotFailed: a rule with more instances in the window than
+// the engine's cap returns the instances found, says so through Warn, and
+// leaves the other objects' instances alone.
+func TestDenseRuleCutNotFailed(t *testing.T) {
+	var warnings []error
+	s := openTemp(t, Options{Warn: func(err error) { warnings = append(warnings, err) }})
+	c := model.Calendar{Owner: "alice", Name: "work"}
+	if err := s.CreateCalendar(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	dense := testObject(c.ID, "dense.ics", model.Timing{Start: day, Duration: time.Second, HasEnd: true, RRule: "FREQ=SECONDLY"})
+	meeting := testObject(c.ID, "meeting.ics", model.Timing{Start: day.Add(40 * time.Hour), Duration: time.Hour, HasEnd: true})
+	for _, o := range []*model.Object{&dense, &meeting} {
+		if _, err := s.PutObject(ctx, o, model.Condition{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := model.Range{From: day, To: day.AddDate(0, 0, 2)}
+	ins, err := s.Instances(ctx, nil, r, nil)
+	if err != nil {
+		t.Fatalf("a dense rule failed the query: %v", err)
+	}
+	var n int
+	found := false
+	for _, in := range ins {
+		switch in.UID {
+		case "dense":
+			n++
+		case "meeting":
+			found = true
+		}
+	}
+	if n != model.MaxInstances || !found {
+		t.Errorf("%d instances of the dense rule (want %d), meeting found %v", n, model.MaxInstances, found)
+	}
+	if len(warnings) != 1 || !errors.Is(warnings[0], model.ErrTooManyInstances) {
+		t.Errorf("warnings %v, want one wrapping ErrTooManyInstances", warnings)
+	}
+}
