@@ -174,7 +174,7 @@ func (a agendaScreen) View(m *Model, w, h int) string {
 				b.WriteString(m.sty.dayHeader.Render(label))
 			}
 			if len(m.byDay[row.day]) == 0 {
-				b.WriteString(m.sty.dim.Render("  · nothing planned"))
+				b.WriteString(m.sty.dim.Render(" · nothing planned"))
 			}
 			continue
 		}

@@ -79,7 +79,7 @@ type InputCapturer interface {
 
 // StatusReporter is implemented by screens with something to show in the
 // status line whichever screen is active (the timesheet's running timer).
-// Status returns "" when there is nothing to show.
+// Status returns plain text (the frame styles it), "" for nothing.
 type StatusReporter interface {
 	Status(m *Model) string
 }
@@ -957,12 +957,36 @@ func (m *Model) tabBar() string {
 		b.WriteString("  ")
 	}
 	left := b.String()
-	title := m.sty.period.Render(m.screens[m.cur].Title(m))
+	title := m.screens[m.cur].Title(m)
+	if lipgloss.Width(left)+1+lipgloss.Width(title) > m.width {
+		left = m.shortTabs()
+	}
+	// The title gets what the tabs leave, at least 20 cells.
+	room := max(m.width-lipgloss.Width(left)-1, min(20, m.width))
+	title = m.sty.period.Render(fit(title, room))
 	gap := m.width - lipgloss.Width(left) - lipgloss.Width(title)
 	if gap < 1 {
 		return left + " " + title
 	}
 	return left + strings.Repeat(" ", gap) + title
+}
+
+// shortTabs is the tab bar when the title does not fit beside it: the
+// inactive screens by number only.
+func (m *Model) shortTabs() string {
+	var b strings.Builder
+	for i, s := range m.screens {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		switch {
+		case i == m.cur:
+			b.WriteString(m.sty.tabActive.Render(string(rune('1'+i)) + " " + s.Name()))
+		case i < 9:
+			b.WriteString(m.sty.tab.Render(string(rune('1' + i))))
+		}
+	}
+	return b.String() + " "
 }
 
 func (m *Model) statusLine(w int) string {
@@ -974,7 +998,7 @@ func (m *Model) statusLine(w int) string {
 	for _, s := range m.screens {
 		if r, ok := s.(StatusReporter); ok {
 			if t := r.Status(m); t != "" {
-				parts = append(parts, t)
+				parts = append(parts, m.sty.ok.Render(t))
 			}
 		}
 	}
@@ -998,7 +1022,20 @@ func (m *Model) statusLine(w int) string {
 	if tail != "" {
 		line += " · " + tail
 	}
-	return m.sty.status.Render(pad(fit(line, w), w))
+	return m.sty.status.Render(m.onBar(pad(fit(line, w), w)))
+}
+
+// onBar keeps the status bar's colours across the resets of the styled
+// pieces inside it (a calendar's swatch, an error, a screen's status).
+func (m *Model) onBar(s string) string {
+	seq, _, _ := strings.Cut(m.sty.status.Render("x"), "x")
+	if seq == "" {
+		return s
+	}
+	for _, reset := range []string{"\x1b[49m", "\x1b[0m", "\x1b[m"} {
+		s = strings.ReplaceAll(s, reset, reset+seq)
+	}
+	return s
 }
 
 func (m *Model) calendar(id int64) (model.Calendar, bool) {

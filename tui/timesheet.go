@@ -549,7 +549,7 @@ func (s *timesheetScreen) Status(m *Model) string {
 	if what == "" {
 		what = "timer"
 	}
-	return m.sty.ok.Render("⏱ " + model.FormatHours(s.timer.Elapsed(m.Now())) + " " + what)
+	return "⏱ " + model.FormatHours(s.timer.Elapsed(m.Now())) + " " + what
 }
 
 func (s *timesheetScreen) moveDay(m *Model, dir int) tea.Cmd {

@@ -1,11 +1,13 @@
 package tui
 
 import (
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/google/go-cmp/cmp"
@@ -89,6 +91,41 @@ func TestGolden(t *testing.T) {
 				}
 				golden(t, name, got)
 			})
+		}
+	}
+}
+
+// The status bar keeps its background across the styled pieces in it.
+func TestStatusBarBackground(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f.st, 120, 40)
+	m.SetError(errors.New("boom"))
+	lines := strings.Split(m.View().Content, "\n")
+	status := lines[len(lines)-2]
+	seq, _, _ := strings.Cut(m.sty.status.Render("x"), "x")
+	if !strings.Contains(status, "■") || !strings.Contains(status, "boom") {
+		t.Fatalf("status line %q", status)
+	}
+	for _, reset := range []string{"\x1b[49m", "\x1b[0m", "\x1b[m"} {
+		rest := status
+		for {
+			i := strings.Index(rest, reset)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(reset):]
+			if rest != "" && !strings.HasPrefix(rest, seq) {
+				t.Errorf("the bar's background is lost after %q: %q", reset, rest)
+			}
+		}
+	}
+}
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{10 * time.Minute: "10m", 30 * time.Minute: "30m", time.Hour: "1h",
+		90 * time.Minute: "1h30m", 2*time.Hour + 10*time.Minute: "2h10m", 45 * time.Second: "45s"} {
+		if got := shortDuration(d); got != want {
+			t.Errorf("shortDuration(%v) = %q, want %q", d, got, want)
 		}
 	}
 }
