@@ -173,6 +173,16 @@ func (q *request) calendarProp(c *model.Calendar, n xml.Name) (propVal, bool) {
 		if tz := c.Props[propKey(pTimezone)]; tz != "" {
 			return propVal{name: n, value: tz}, true
 		}
+		if c.TimeZone != "" {
+			// RFC 4791 section 5.2.2: a VCALENDAR holding the zone's VTIMEZONE.
+			if z := generatedZone(c.TimeZone); z != nil {
+				var b bytes.Buffer
+				escape(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//rota//caldav//EN\r\n")
+				escapeBytes(&b, z)
+				escape(&b, "END:VCALENDAR\r\n")
+				return propVal{name: n, value: b.String()}, true
+			}
+		}
 	case pTimezoneID:
 		if c.TimeZone != "" {
 			return propVal{name: n, value: escapeString(c.TimeZone)}, true

@@ -64,6 +64,9 @@ func TestDiscovery(t *testing.T) {
 	r.has(t, "<D:href>/dav/alice/calendars/work/</D:href>", "<C:calendar/>", "<D:displayname>Work</D:displayname>",
 		`<C:comp name="VEVENT"/><C:comp name="VTODO"/>`, "<CS:getctag>", "<D:sync-token>http://rota.invalid/sync/",
 		"<D:sync-collection/>", "<D:write/>", "Europe/Berlin", "<A:calendar-color/></D:prop><D:status>HTTP/1.1 404")
+	// The calendar's zone as a VTIMEZONE (RFC 4791 section 5.2.2).
+	r = e.do("PROPFIND", calPath, `<?xml version="1.0"?><D:propfind xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-timezone/></D:prop></D:propfind>`, "Depth", "0")
+	r.must(t, 207, "calendar-timezone").has(t, "BEGIN:VCALENDAR", "BEGIN:VTIMEZONE", "TZID:Europe/Berlin")
 }
 
 func TestMkcalendarProppatch(t *testing.T) {
