@@ -1087,7 +1087,8 @@ func fitBlock(s string, w, h int) string {
 
 // defaultCalendar picks where new events go until the user chooses (c,
 // enter): an events calendar, preferably one whose name says it is the
-// everyday one, else the first.
+// everyday one, else the first that is not a timesheet or a task list
+// (a timesheet's events are time entries), else none.
 func defaultCalendar(cals []model.Calendar) int64 {
 	best, rank := int64(0), 99
 	for _, c := range cals {
@@ -1104,8 +1105,10 @@ func defaultCalendar(cals []model.Calendar) int64 {
 			best, rank = c.ID, r
 		}
 	}
-	if best == 0 && len(cals) > 0 {
-		best = cals[0].ID
+	for _, c := range cals {
+		if best == 0 && c.Kind != model.CalendarTimesheet && c.Kind != model.CalendarTasks {
+			best = c.ID
+		}
 	}
 	return best
 }

@@ -411,10 +411,15 @@ func (m *Model) gridCell(ps []placed, d, r, colW int, now bool) string {
 		}
 	}
 	if hidden > 0 && maxLanes > 0 {
-		// The last lane shows how many more overlap here.
+		// The last lane says how many more overlap here where that
+		// number changes, and marks the rows below it.
 		laneW := inner / maxLanes
 		x := (maxLanes - 1) * laneW
-		segs = append(segs, seg{x: x, w: inner - x, text: "+" + itoa(hidden), style: m.sty.dim})
+		text := "┊"
+		if r == 0 || hiddenAt(ps, r-1, maxLanes) != hidden {
+			text = "+" + itoa(hidden)
+		}
+		segs = append(segs, seg{x: x, w: inner - x, text: text, style: m.sty.dim})
 	}
 	sort.Slice(segs, func(a, c int) bool { return segs[a].x < segs[c].x })
 	for _, s := range segs {
@@ -431,6 +436,18 @@ func (m *Model) gridCell(ps []placed, d, r, colW int, now bool) string {
 	}
 	fill(inner - x)
 	return b.String()
+}
+
+// hiddenAt counts the instances of row r that gridCell leaves out for
+// want of lanes.
+func hiddenAt(ps []placed, r, maxLanes int) int {
+	n := 0
+	for _, p := range ps {
+		if r >= p.r0 && r < p.r1 && p.lanes > maxLanes && p.lane >= maxLanes-1 {
+			n++
+		}
+	}
+	return n
 }
 
 func itoa(n int) string {

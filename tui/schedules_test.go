@@ -174,7 +174,7 @@ func TestSlotFinderBooks(t *testing.T) {
 		t.Fatalf("stored booking %+v %v", insts, err)
 	}
 	press(t, m, "+", "+")
-	if !strings.Contains(plain(m), "person john · 1h · week of 23 Nov 2026") {
+	if !strings.Contains(plain(m), "person john · 1h · 7 days from 23 Nov 2026") {
 		t.Fatalf("title after + +: %q", strings.Split(plain(m), "\n")[0])
 	}
 }

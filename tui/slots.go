@@ -365,7 +365,7 @@ func (s *slotsScreen) Title(m *Model) string {
 	if s.ti < len(s.targets) {
 		who = s.targets[s.ti].label
 	}
-	return fmt.Sprintf("%s · %s · week of %s", who, shortDuration(s.dur), s.from.In(time.UTC).Format("2 Jan 2006"))
+	return fmt.Sprintf("%s · %s · 7 days from %s", who, shortDuration(s.dur), s.from.In(time.UTC).Format("2 Jan 2006"))
 }
 
 func (s *slotsScreen) Keys(m *Model) []key.Binding {

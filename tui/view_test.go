@@ -11,6 +11,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/google/go-cmp/cmp"
+
+	"rota/model"
 )
 
 // updating reports -update, the flag the golden package (imported with
@@ -126,6 +128,26 @@ func TestShortDuration(t *testing.T) {
 		90 * time.Minute: "1h30m", 2*time.Hour + 10*time.Minute: "2h10m", 45 * time.Second: "45s"} {
 		if got := shortDuration(d); got != want {
 			t.Errorf("shortDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestDefaultCalendarSkipsTimesheets(t *testing.T) {
+	ts := model.Calendar{ID: 1, Name: "timesheet-root", Kind: model.CalendarTimesheet}
+	tasks := model.Calendar{ID: 2, Name: "todo", Kind: model.CalendarTasks}
+	sched := model.Calendar{ID: 3, Name: "yoga", Kind: model.CalendarSchedule}
+	work := model.Calendar{ID: 4, Name: "work", Kind: model.CalendarEvents}
+	for _, tc := range []struct {
+		cals []model.Calendar
+		want int64
+	}{
+		{[]model.Calendar{ts}, 0},
+		{[]model.Calendar{ts, tasks}, 0},
+		{[]model.Calendar{ts, tasks, sched}, 3},
+		{[]model.Calendar{ts, sched, work}, 4},
+	} {
+		if got := defaultCalendar(tc.cals); got != tc.want {
+			t.Errorf("defaultCalendar(%v) = %d, want %d", tc.cals, got, tc.want)
 		}
 	}
 }
