@@ -122,8 +122,8 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// ServeHTTP routes a request: feeds without a login, OPTIONS, then Basic
-// auth and the DAV methods. A panic anywhere below (a library choking on a
+// ServeHTTP routes a request: feeds without a login, everything else
+// behind Basic auth. A panic anywhere below (a library choking on a
 // malformed body) is logged and answered 500; the server keeps serving.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w}
@@ -150,14 +150,14 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		h.serveFeed(w, r)
 		return
 	}
-	if r.Method == http.MethodOptions {
-		h.serveOptions(w, r)
-		return
-	}
 	user, ok := h.authenticate(r)
 	if !ok {
 		w.Header().Set("WWW-Authenticate", `Basic realm="rota", charset="UTF-8"`)
 		http.Error(w, "login required", http.StatusUnauthorized)
+		return
+	}
+	if r.Method == http.MethodOptions {
+		h.serveOptions(w, r)
 		return
 	}
 	if p == "/.well-known/caldav" || p == "/.well-known/caldav/" {
@@ -219,7 +219,8 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 
 const allowed = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT, MKCALENDAR, MKCOL"
 
-// serveOptions answers OPTIONS without a login (RFC 4791 section 5.1).
+// serveOptions answers OPTIONS (RFC 4791 section 5.1): 200, as
+// Thunderbird wants, with the DAV classes.
 func (h *Handler) serveOptions(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("DAV", "1, 3, calendar-access, extended-mkcol")
 	w.Header().Set("Allow", allowed)

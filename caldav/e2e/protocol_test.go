@@ -25,8 +25,9 @@ func TestAuth(t *testing.T) {
 	e.doAs("bob", "PROPFIND", "/dav/alice/", "", "Depth", "0").must(t, 403, "bob on alice's principal")
 	e.doAs("bob", "GET", calPath+"x.ics", "").must(t, 403, "bob on alice's object")
 	e.doAs("bob", "PROPFIND", "/dav/bob/calendars/", "", "Depth", "1").must(t, 207, "bob's own home").lacks(t, "work")
-	// OPTIONS needs no login and announces the classes.
-	r := e.doAs("", "OPTIONS", calPath, "").must(t, 200, "OPTIONS")
+	// OPTIONS needs a login too, and announces the classes.
+	e.doAs("", "OPTIONS", calPath, "").must(t, 401, "OPTIONS without a login")
+	r := e.do("OPTIONS", calPath, "").must(t, 200, "OPTIONS")
 	if dav := r.hdr.Get("DAV"); !strings.Contains(dav, "calendar-access") || !strings.Contains(dav, "extended-mkcol") {
 		t.Errorf("DAV header %q", dav)
 	}
