@@ -103,6 +103,13 @@ type GlobalKeyer interface {
 	GlobalKeys(m *Model) []key.Binding
 }
 
+// KeyLister is implemented by screens whose Keys depend on their state
+// (nothing loaded yet, the cursor row): AllKeys lists every binding, for
+// the ? page.
+type KeyLister interface {
+	AllKeys(m *Model) []key.Binding
+}
+
 // StoreChangedMsg tells screens that the store was written (by this TUI,
 // the CalDAV server or another process): reload what you show.
 type StoreChangedMsg struct{}

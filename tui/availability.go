@@ -270,6 +270,12 @@ func (s *availScreen) Title(m *Model) string {
 	return "availability"
 }
 
+// AllKeys lists every binding of the editor, for the ? page.
+func (s *availScreen) AllKeys(m *Model) []key.Binding {
+	k := s.keys
+	return []key.Binding{k.Toggle, k.StartEarlier, k.StartLater, k.EndEarlier, k.EndLater, k.Leave, k.State, k.Remove, k.Up, k.Down, k.Next}
+}
+
 func (s *availScreen) Keys(m *Model) []key.Binding {
 	k := s.keys
 	if s.cur >= len(s.list) {

@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"rota/model"
 )
@@ -205,6 +206,18 @@ func (m *Model) helpView(w, h int) string {
 		{"forms and prompts", []key.Binding{k.NextField, k.PrevField, k.Save, k.Cancel, k.Yes, k.No, k.ScopeThis, k.ScopeFollowing, k.ScopeAll}},
 		{"calendars list", []key.Binding{k.Toggle, k.Focus}},
 	}
+	var global []key.Binding
+	for _, s := range m.screens {
+		if g, ok := s.(GlobalKeyer); ok {
+			global = append(global, g.GlobalKeys(m)...)
+		}
+	}
+	if len(global) > 0 {
+		groups = append(groups, struct {
+			name string
+			keys []key.Binding
+		}{"every screen", global})
+	}
 	var cols [][]string
 	for _, g := range groups {
 		col := []string{m.sty.title.Render(g.name)}
@@ -216,12 +229,23 @@ func (m *Model) helpView(w, h int) string {
 	// Screens added by other packages list their keys too.
 	for i, s := range m.screens[4:] {
 		col := []string{m.sty.title.Render(itoa(i+5) + " " + s.Name())}
-		for _, b := range s.Keys(m) {
+		keys := s.Keys(m)
+		if l, ok := s.(KeyLister); ok {
+			keys = l.AllKeys(m)
+		}
+		for _, b := range keys {
 			col = append(col, m.sty.prompt.Render(pad(b.Help().Key, 9))+" "+b.Help().Desc)
 		}
 		cols = append(cols, col)
 	}
-	perRow := max(1, w/26)
+	// Columns as wide as their widest line, as many to a row as fit.
+	widest := 20
+	for _, c := range cols {
+		for _, l := range c {
+			widest = max(widest, lipgloss.Width(l))
+		}
+	}
+	perRow := max(1, w/(widest+2))
 	colW := w / perRow
 	var b strings.Builder
 	for start := 0; start < len(cols); start += perRow {

@@ -133,6 +133,11 @@ func TestTimerEverywhere(t *testing.T) {
 	if got := tsHelpLine(m); !strings.Contains(got, "space start timer") {
 		t.Errorf("agenda help line lacks the timer key: %q", got)
 	}
+	press(t, m, "?")
+	if got := screen(m); !strings.Contains(got, "every screen") || !strings.Contains(got, "start timer") {
+		t.Errorf("? page lacks the global keys:\n%s", got)
+	}
+	press(t, m, "esc")
 	press(t, m, "2")
 	for i := 0; i < 9; i++ { // entries of the timesheet calendar show too
 		if in, _ := m.Selected(); in.Summary == "Design review" {
