@@ -41,6 +41,7 @@ func TestParseXMLRefusesEntities(t *testing.T) {
 		`<?xml version="1.0"?><!doctype x SYSTEM "http://example.com/x.dtd"><x/>`,
 		`<x>&undefined;</x>`,
 		`<x><y></x>`,
+		strings.Repeat("<a>", 100) + strings.Repeat("</a>", 100),
 	} {
 		if _, err := parseXML([]byte(body)); !errors.Is(err, errBadXML) {
 			t.Errorf("%s: %v, want errBadXML", body, err)

@@ -62,6 +62,9 @@ func (n *node) attr(local string) (string, bool) {
 	return "", false
 }
 
+// maxXMLDepth bounds element nesting in request bodies.
+const maxXMLDepth = 64
+
 // errBadXML is a request body that is not acceptable XML.
 var errBadXML = errors.New("malformed XML body")
 
@@ -94,6 +97,26 @@ func parseXML(body []byte) (*node, error) {
 	}
 	if bytes.Contains(bytes.ToUpper(body), []byte("<!DOCTYPE")) || bytes.Contains(body, []byte("<!ENTITY")) {
 		return nil, fmt.Errorf("%w: DOCTYPE is not allowed", errBadXML)
+	}
+	// Bound the nesting before building the tree: no DAV body is deep.
+	depth := 0
+	scan := xml.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := scan.RawToken()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", errBadXML, err)
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			if depth++; depth > maxXMLDepth {
+				return nil, fmt.Errorf("%w: nested deeper than %d elements", errBadXML, maxXMLDepth)
+			}
+		case xml.EndElement:
+			depth--
+		}
 	}
 	var n node
 	d := xml.NewDecoder(bytes.NewReader(body))
