@@ -143,21 +143,29 @@ func (s *Store) plan(t *model.Timing) (indexPlan, error) {
 		p.lastEnd = sql.NullInt64{Int64: en.Unix(), Valid: true}
 		return p, nil
 	}
-	first, last, open, err := bounds(t, time.UTC)
-	if err != nil {
-		return p, err
-	}
-	if !open {
-		p.lastEnd = sql.NullInt64{Int64: last.Unix(), Valid: true}
-		// A rule with an end is indexed whole when it fits under the cap.
+	if !openRule(t.RRule) {
+		// A rule with an end is indexed whole when it fits under the cap
+		// (the usual case: no need to ask the engine for its bounds).
 		occs, err := expand(t, model.Range{}, time.UTC)
 		if err != nil && !errors.Is(err, errTooManyInstances) {
 			return p, err
 		}
 		if err == nil && len(occs) <= s.cap {
 			p.rows = s.rows(t, occs)
+			last := t.Start.Unix()
+			for _, r := range p.rows {
+				last = max(last, r.end)
+			}
+			p.lastEnd = sql.NullInt64{Int64: last, Valid: true}
 			return p, nil
 		}
+	}
+	first, last, open, err := bounds(t, time.UTC)
+	if err != nil {
+		return p, err
+	}
+	if !open {
+		p.lastEnd = sql.NullInt64{Int64: last.Unix(), Valid: true}
 	}
 	// Otherwise a window around now (clamped to the rule's life): from
 	// half a horizon before to a horizon after, narrowed sixteenfold while
@@ -226,6 +234,17 @@ func (s *Store) plan(t *model.Timing) (indexPlan, error) {
 	}
 	p.rows = rows[k:n]
 	return p, nil
+}
+
+// openRule reports whether an RRULE may go on for ever: it has neither
+// COUNT nor UNTIL (RFC 5545 section 3.3.10). The engine's Bounds has the
+// last word; this only spares expanding such a rule whole.
+func openRule(rule string) bool {
+	if rule == "" {
+		return false
+	}
+	u := strings.ToUpper(rule)
+	return !strings.Contains(u, "COUNT=") && !strings.Contains(u, "UNTIL=")
 }
 
 // rows turns the instances of a recurring t into index rows sorted by start.

@@ -25,6 +25,7 @@ type prepared struct {
 	o      *model.Object
 	timing string
 	search string
+	hash   uint32 // of o.Data, for the ETag
 	plan   indexPlan
 }
 
@@ -46,6 +47,7 @@ func (s *Store) prepare(o *model.Object) (prepared, error) {
 		return p, fmt.Errorf("timing: %w", err)
 	}
 	p.search = searchText(o.Summary, o.Data)
+	p.hash = dataHash(o.Data)
 	if p.plan, err = s.plan(&o.Timing); err != nil {
 		return p, fmt.Errorf("index: %w", err)
 	}
@@ -65,11 +67,76 @@ func validName(name string) error {
 }
 
 // etag is opaque ASCII, new on every write: the write's change-log position
-// (unique in the file) and a hash of the data.
-func etag(seq int64, data []byte) string {
+// (unique in the file) and a hash of the data (dataHash).
+func etag(seq int64, hash uint32) string {
+	return strconv.FormatInt(seq, 36) + "-" + strconv.FormatUint(uint64(hash), 36)
+}
+
+func dataHash(data []byte) uint32 {
 	h := fnv.New32a()
 	h.Write(data)
-	return strconv.FormatInt(seq, 36) + "-" + strconv.FormatUint(uint64(h.Sum32()), 36)
+	return h.Sum32()
+}
+
+// objectBatches are the row counts of the prepared multi-row INSERTs of
+// new objects.
+var objectBatches = [...]int{32, 1}
+
+const objectInsertColumns = `id, calendar_id, name, uid, component, data, summary, search, timing, etag, seq, modified,
+		indexed_from, indexed_until, last_end`
+
+func insertObjectsSQL(n int) string {
+	return `INSERT INTO objects (` + objectInsertColumns + `) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+}
+
+// objectBuffer holds new objects of an import, with the ids given them,
+// until they are written many to a statement.
+type objectBuffer struct {
+	calID   int64
+	items   []newObject
+	pending map[int64]bool
+	args    []any
+}
+
+type newObject struct {
+	id       int64
+	p        *prepared
+	seq, now int64
+}
+
+func (b *objectBuffer) add(id int64, p *prepared, seq int64, now time.Time) {
+	o := p.o
+	o.CalendarID = b.calID
+	o.ETag = etag(seq, p.hash)
+	o.Modified = fromNanos(now.UnixNano())
+	b.items = append(b.items, newObject{id, p, seq, now.UnixNano()})
+	b.pending[id] = true
+}
+
+func (b *objectBuffer) full() bool { return len(b.items) >= 4*objectBatches[0] }
+
+func (b *objectBuffer) flush(ctx context.Context, stmts []*sql.Stmt) error {
+	items := b.items
+	for i, n := range objectBatches {
+		for len(items) >= n {
+			args := b.args[:0]
+			for _, it := range items[:n] {
+				o, p := it.p.o, it.p
+				args = append(args, it.id, b.calID, o.Name, o.UID, o.Component, o.Data, o.Summary, p.search, p.timing, o.ETag,
+					it.seq, it.now, p.plan.indexedFrom, p.plan.indexedUntil, p.plan.lastEnd)
+			}
+			b.args = args
+			if _, err := stmts[i].ExecContext(ctx, args...); err != nil {
+				return fmt.Errorf("object %q: %w", items[0].p.o.UID, err)
+			}
+			items = items[n:]
+		}
+	}
+	clear(b.items)
+	b.items = b.items[:0]
+	clear(b.pending)
+	return nil
 }
 
 // calendarComponents returns the component list of calendar id, or
@@ -98,6 +165,7 @@ func supports(c *model.Calendar, comp string) error {
 type objectWriter struct {
 	insert, update, clear, untomb *sql.Stmt
 	index                         []*sql.Stmt // by insertBatches
+	inserts                       []*sql.Stmt // by objectBatches
 }
 
 // prepareObjectWriter prepares the write statements once on the writer's
@@ -123,6 +191,9 @@ func prepareObjectWriter(db *sql.DB) (*objectWriter, error) {
 	for _, n := range insertBatches {
 		w.index = append(w.index, prep(insertInstanceSQL(n)))
 	}
+	for _, n := range objectBatches {
+		w.inserts = append(w.inserts, prep(insertObjectsSQL(n)))
+	}
 	if err != nil {
 		w.close()
 		return nil, err
@@ -141,12 +212,16 @@ func (w *objectWriter) bind(ctx context.Context, tx *sql.Tx) *objectWriter {
 	for _, st := range w.index {
 		b.index = append(b.index, tx.StmtContext(ctx, st))
 	}
+	for _, st := range w.inserts {
+		b.inserts = append(b.inserts, tx.StmtContext(ctx, st))
+	}
 	return b
 }
 
 func (w *objectWriter) close() error {
 	var errs []error
-	for _, st := range append([]*sql.Stmt{w.insert, w.update, w.clear, w.untomb}, w.index...) {
+	all := append([]*sql.Stmt{w.insert, w.update, w.clear, w.untomb}, w.index...)
+	for _, st := range append(all, w.inserts...) {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
@@ -168,7 +243,7 @@ func (w *objectWriter) put(ctx context.Context, calID, id int64, p *prepared, se
 func (w *objectWriter) putObject(ctx context.Context, calID, id int64, p *prepared, seq int64, now time.Time, tombstones bool) (int64, error) {
 	o := p.o
 	o.CalendarID = calID
-	o.ETag = etag(seq, o.Data)
+	o.ETag = etag(seq, p.hash)
 	o.Modified = fromNanos(now.UnixNano())
 	if id == 0 {
 		res, err := w.insert.ExecContext(ctx, calID, o.Name, o.UID, o.Component, o.Data, o.Summary, p.search, p.timing, o.ETag,
@@ -305,8 +380,23 @@ func (s *Store) PutObjects(ctx context.Context, calID int64, objs []model.Object
 			return err
 		}
 		seq := last - int64(len(objs))
+		var nextID int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM objects`).Scan(&nextID); err != nil {
+			return err
+		}
 		w := s.writer.bind(ctx, tx)
+		// New objects and index rows are buffered and written many to a
+		// statement; new objects get their ids here (as SQLite would:
+		// after the largest), so their rows can be buffered too. Objects
+		// are flushed before rows (the rows refer to them).
+		news := objectBuffer{calID: calID, pending: map[int64]bool{}}
 		rows := rowBuffer{pending: map[int64]bool{}}
+		flush := func() error {
+			if err := news.flush(ctx, w.inserts); err != nil {
+				return err
+			}
+			return rows.flush(ctx, w.index)
+		}
 		for i := range objs {
 			p, err := prep.get(i)
 			if err != nil {
@@ -317,13 +407,18 @@ func (s *Store) PutObjects(ctx context.Context, calID int64, objs []model.Object
 				return fmt.Errorf("object %q: %w", o.UID, err)
 			}
 			id, name, err := known.byUID(ctx, o.UID)
-			switch {
-			case err != nil:
+			if err != nil {
 				return err
-			case id != 0:
+			}
+			if id != 0 && (news.pending[id] || rows.holds(id)) { // the same object twice in one import
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+			if id != 0 {
 				o.Name = name
 				updated++
-			default:
+			} else {
 				taken, err := known.nameTaken(ctx, o.Name)
 				if err != nil {
 					return err
@@ -337,23 +432,27 @@ func (s *Store) PutObjects(ctx context.Context, calID int64, objs []model.Object
 				return err
 			}
 			seq++
-			if id != 0 && rows.holds(id) { // the same object twice in one import
-				if err := rows.flush(ctx, w.index); err != nil {
-					return err
+			if id == 0 {
+				id = nextID
+				nextID++
+				news.add(id, p, seq, now)
+				if tombs > 0 {
+					if _, err := w.untomb.ExecContext(ctx, calID, o.Name); err != nil {
+						return fmt.Errorf("object %q: %w", o.UID, err)
+					}
 				}
-			}
-			if id, err = w.putObject(ctx, calID, id, p, seq, now, tombs > 0); err != nil {
+			} else if _, err = w.putObject(ctx, calID, id, p, seq, now, tombs > 0); err != nil {
 				return fmt.Errorf("object %q: %w", o.UID, err)
 			}
 			known.add(id, o.UID, o.Name)
 			rows.add(calID, id, p.plan.rows)
-			if rows.full() {
-				if err := rows.flush(ctx, w.index); err != nil {
+			if news.full() || rows.full() {
+				if err := flush(); err != nil {
 					return err
 				}
 			}
 		}
-		if err := rows.flush(ctx, w.index); err != nil {
+		if err := flush(); err != nil {
 			return err
 		}
 		return touchCalendar(ctx, tx, calID, last, now)
@@ -374,9 +473,13 @@ func (s *Store) PutObjects(ctx context.Context, calID int64, objs []model.Object
 // already holds: from two maps loaded up front for a large import (one
 // scan instead of two lookups per object), from the indexes otherwise.
 type catalog struct {
-	calID       int64
-	uids        map[string]catalogEntry // nil: ask the database
-	names       map[string]bool
+	calID int64
+	uids  map[string]catalogEntry // nil: ask the database
+	names map[string]bool
+	// added and addedNames are this import's objects when the database
+	// is asked: they may still wait in a buffer.
+	added       map[string]catalogEntry
+	addedNames  map[string]bool
 	uidQ, nameQ *sql.Stmt
 }
 
@@ -424,6 +527,9 @@ func (c *catalog) byUID(ctx context.Context, uid string) (int64, string, error) 
 		e := c.uids[uid]
 		return e.id, e.name, nil
 	}
+	if e, ok := c.added[uid]; ok { // maybe not written yet
+		return e.id, e.name, nil
+	}
 	var e catalogEntry
 	err := c.uidQ.QueryRowContext(ctx, c.calID, uid).Scan(&e.id, &e.name)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -436,6 +542,9 @@ func (c *catalog) nameTaken(ctx context.Context, name string) (bool, error) {
 	if c.names != nil {
 		return c.names[name], nil
 	}
+	if c.addedNames[name] {
+		return true, nil
+	}
 	var n int
 	err := c.nameQ.QueryRowContext(ctx, c.calID, name).Scan(&n)
 	return n > 0, err
@@ -445,7 +554,12 @@ func (c *catalog) nameTaken(ctx context.Context, name string) (bool, error) {
 func (c *catalog) add(id int64, uid, name string) {
 	if c.uids != nil {
 		c.uids[uid], c.names[name] = catalogEntry{id, name}, true
+		return
 	}
+	if c.added == nil {
+		c.added, c.addedNames = map[string]catalogEntry{}, map[string]bool{}
+	}
+	c.added[uid], c.addedNames[name] = catalogEntry{id, name}, true
 }
 
 func (c *catalog) close() {
