@@ -5,7 +5,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"rota/model"
 )
@@ -222,7 +221,7 @@ func (m *Model) helpView(w, h int) string {
 	for _, g := range groups {
 		col := []string{m.sty.title.Render(g.name)}
 		for _, b := range g.keys {
-			col = append(col, m.sty.prompt.Render(pad(b.Help().Key, 9))+" "+b.Help().Desc)
+			col = append(col, m.sty.prompt.Render(pad(b.Help().Key, 7))+" "+b.Help().Desc)
 		}
 		cols = append(cols, col)
 	}
@@ -234,18 +233,15 @@ func (m *Model) helpView(w, h int) string {
 			keys = l.AllKeys(m)
 		}
 		for _, b := range keys {
-			col = append(col, m.sty.prompt.Render(pad(b.Help().Key, 9))+" "+b.Help().Desc)
+			col = append(col, m.sty.prompt.Render(pad(b.Help().Key, 7))+" "+b.Help().Desc)
 		}
 		cols = append(cols, col)
 	}
-	// Columns as wide as their widest line, as many to a row as fit.
-	widest := 20
-	for _, c := range cols {
-		for _, l := range c {
-			widest = max(widest, lipgloss.Width(l))
-		}
+	// The active screen's own keys first.
+	if i := len(groups) + m.cur - 4; m.cur >= 4 && i < len(cols) {
+		cols = append([][]string{cols[i]}, append(cols[:i:i], cols[i+1:]...)...)
 	}
-	perRow := max(1, w/(widest+2))
+	perRow := max(1, w/26)
 	colW := w / perRow
 	var b strings.Builder
 	for start := 0; start < len(cols); start += perRow {

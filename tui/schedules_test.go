@@ -193,10 +193,12 @@ func TestAvailabilityEditor(t *testing.T) {
 		Screens: []Screen{NewAvailability(st, "alice")}})
 	drive(t, m, m.Init())
 	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 100, Height: 30} })
+	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 120, Height: 40} })
 	press(t, m, "?") // before the editor was ever opened
 	if v := plain(m); !strings.Contains(v, "open/close day") || !strings.Contains(v, "ask leave") {
 		t.Errorf("? page lacks the availability keys:\n%s", v)
 	}
+	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 100, Height: 30} })
 	press(t, m, "esc", "5")
 	if row := lineWith(plain(m), "mon "); !strings.Contains(row, "09:00-12:00") || !strings.Contains(row, "█") {
 		t.Fatalf("monday row %q", row)
