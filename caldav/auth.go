@@ -13,6 +13,7 @@ import (
 // authEntry is a remembered successful login.
 type authEntry struct {
 	user    string
+	person  string
 	expires time.Time
 }
 
@@ -32,10 +33,11 @@ func HashPassword(password string) ([]byte, error) {
 // verifications are cached for a short while, keyed by a hash of the
 // credentials (never the password itself), so that bcrypt's deliberate
 // slowness does not bound PUT throughput. Failures are never cached.
-func (h *Handler) authenticate(r *http.Request) (string, bool) {
+// It returns the login and the team member it is linked to.
+func (h *Handler) authenticate(r *http.Request) (user, person string, ok bool) {
 	name, pass, ok := r.BasicAuth()
 	if !ok || name == "" {
-		return "", false
+		return "", "", false
 	}
 	key := sha256.Sum256([]byte(name + "\x00" + pass))
 	now := h.now()
@@ -44,7 +46,7 @@ func (h *Handler) authenticate(r *http.Request) (string, bool) {
 		e, hit := h.authCache[key]
 		h.authMu.Unlock()
 		if hit && now.Before(e.expires) && subtle.ConstantTimeCompare([]byte(e.user), []byte(name)) == 1 {
-			return name, true
+			return name, e.person, true
 		}
 	}
 	u, err := h.store.User(r.Context(), name)
@@ -54,11 +56,11 @@ func (h *Handler) authenticate(r *http.Request) (string, bool) {
 		if err != nil {
 			h.log.Debug("caldav: login failed", "user", name, "err", err)
 		}
-		return "", false
+		return "", "", false
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(pass)) != nil {
 		h.log.Info("caldav: login failed", "user", name)
-		return "", false
+		return "", "", false
 	}
 	if h.authTTL > 0 {
 		h.authMu.Lock()
@@ -72,8 +74,8 @@ func (h *Handler) authenticate(r *http.Request) (string, bool) {
 				clear(h.authCache)
 			}
 		}
-		h.authCache[key] = authEntry{user: name, expires: now.Add(h.authTTL)}
+		h.authCache[key] = authEntry{user: name, person: u.Person, expires: now.Add(h.authTTL)}
 		h.authMu.Unlock()
 	}
-	return name, true
+	return name, u.Person, true
 }

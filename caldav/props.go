@@ -473,7 +473,7 @@ func (q *request) propfind() {
 	case kindHome:
 		var cals []model.Calendar
 		if d > 0 {
-			if cals, err = q.h.store.Calendars(ctx, q.user); err != nil {
+			if cals, err = q.calendars(ctx); err != nil {
 				q.h.fail(q.w, q.r, err)
 				return
 			}

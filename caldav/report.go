@@ -439,14 +439,14 @@ func (q *request) multiget(root *node) {
 		if q.cal != nil && q.cal.Name == calName {
 			c = q.cal
 		} else {
-			cc, err := q.h.store.Calendar(ctx, q.user, calName)
+			cc, err := q.calendar(ctx, calName)
 			if errors.Is(err, model.ErrNotFound) {
 				continue
 			} else if err != nil {
 				q.h.fail(q.w, q.r, err)
 				return
 			}
-			c = &cc
+			c = cc
 		}
 		cals[calName] = c
 		col, err := q.h.mirror.sync(ctx, q.h.store, c)

@@ -1,6 +1,7 @@
 package caldav
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -150,7 +151,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		h.serveFeed(w, r)
 		return
 	}
-	user, ok := h.authenticate(r)
+	user, person, ok := h.authenticate(r)
 	if !ok {
 		w.Header().Set("WWW-Authenticate", `Basic realm="rota", charset="UTF-8"`)
 		http.Error(w, "login required", http.StatusUnauthorized)
@@ -182,12 +183,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	req := &request{h: h, w: w, r: r, user: user, t: t}
+	req := &request{h: h, w: w, r: r, user: user, person: person, t: t}
 	if t.kind >= kindCalendar {
-		cal, err := h.store.Calendar(ctx, user, t.calName)
+		cal, err := req.calendar(ctx, t.calName)
 		switch {
 		case err == nil:
-			req.cal = &cal
+			req.cal = cal
 		case errors.Is(err, model.ErrNotFound):
 		default:
 			h.fail(w, r, err)
@@ -230,11 +231,12 @@ func (h *Handler) serveOptions(w http.ResponseWriter, r *http.Request) {
 
 // request is one authenticated DAV request.
 type request struct {
-	h    *Handler
-	w    http.ResponseWriter
-	r    *http.Request
-	user string
-	t    target
+	h      *Handler
+	w      http.ResponseWriter
+	r      *http.Request
+	user   string
+	person string // team member the login is linked to, "" if none
+	t      target
 	cal  *model.Calendar // the calendar of a calendar or object target, nil if missing
 }
 
@@ -253,4 +255,71 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		h.log.Error("caldav: store error", "method", r.Method, "path", r.URL.Path, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 	}
+}
+
+// calendar finds the login's calendar name: its own, else (for a login
+// linked to a team member) one of that person's calendars, so schedules
+// and timesheets made for the person show up in the login's home
+// (DESIGN.md, CalDAV layout).
+func (q *request) calendar(ctx context.Context, name string) (*model.Calendar, error) {
+	c, err := q.h.store.Calendar(ctx, q.user, name)
+	if err == nil {
+		return &c, nil
+	}
+	if !errors.Is(err, model.ErrNotFound) || q.person == "" {
+		return nil, err
+	}
+	linked, err := q.linkedCalendars(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range linked {
+		if linked[i].Name == name {
+			return &linked[i], nil
+		}
+	}
+	return nil, fmt.Errorf("calendar %q: %w", name, model.ErrNotFound)
+}
+
+// linkedCalendars are the calendars of other owners made for the login's
+// team member.
+func (q *request) linkedCalendars(ctx context.Context) ([]model.Calendar, error) {
+	if q.person == "" {
+		return nil, nil
+	}
+	all, err := q.h.store.Calendars(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Calendar
+	for _, c := range all {
+		if c.Person == q.person && c.Owner != q.user {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// calendars lists the login's home: its own calendars, then linked ones
+// whose names its own do not shadow.
+func (q *request) calendars(ctx context.Context) ([]model.Calendar, error) {
+	own, err := q.h.store.Calendars(ctx, q.user)
+	if err != nil {
+		return nil, err
+	}
+	linked, err := q.linkedCalendars(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]bool, len(own))
+	for _, c := range own {
+		names[c.Name] = true
+	}
+	for _, c := range linked {
+		if !names[c.Name] {
+			names[c.Name] = true
+			own = append(own, c)
+		}
+	}
+	return own, nil
 }

@@ -3,10 +3,14 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"rota/caldav"
 	"rota/model"
@@ -554,4 +558,38 @@ func otherDoorWrites(t *testing.T, e *env) {
 	}
 	e.do("REPORT", calPath, mg, "Depth", "1").must(t, 207, "multiget").has(t, "x.ics</D:href><D:status>HTTP/1.1 404")
 	e.do("PROPFIND", calPath, pf, "Depth", "1").lacks(t, "x.ics")
+}
+
+// TestLinkedPerson: a login linked to a team member sees the calendars
+// made for that person (a timesheet, a schedule) in its home.
+func TestLinkedPerson(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	h, _ := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
+	if err := e.store.PutUser(ctx, model.User{Name: "john", PasswordHash: h, Person: "john.doe", Created: clock}); err != nil {
+		t.Fatal(err)
+	}
+	c := model.Calendar{Owner: "alice", Name: "timesheet-john", Person: "john.doe", Kind: model.CalendarTimesheet}
+	if err := e.store.CreateCalendar(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	as := func(method, path, body string, hdr ...string) resp {
+		req, _ := http.NewRequest(method, e.url+path, strings.NewReader(body))
+		req.SetBasicAuth("john", "pw")
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return resp{code: res.StatusCode, hdr: res.Header, body: string(b)}
+	}
+	as("PROPFIND", "/dav/john/calendars/", "", "Depth", "1").must(t, 207, "john's home").has(t, "/dav/john/calendars/timesheet-john/")
+	as("PUT", "/dav/john/calendars/timesheet-john/t1.ics", event("t1", ":20260302T090000Z", ":20260302T100000Z", "SUMMARY:Support"), "Content-Type", "text/calendar").
+		must(t, 201, "PUT into the linked calendar")
+	as("GET", "/dav/john/calendars/work/x.ics", "").must(t, 404, "alice's own calendar is not john's")
+	e.doAs("bob", "PROPFIND", "/dav/bob/calendars/", "", "Depth", "1").lacks(t, "timesheet-john")
 }
