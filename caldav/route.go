@@ -237,7 +237,7 @@ type request struct {
 	user   string
 	person string // team member the login is linked to, "" if none
 	t      target
-	cal  *model.Calendar // the calendar of a calendar or object target, nil if missing
+	cal    *model.Calendar // the calendar of a calendar or object target, nil if missing
 }
 
 // fail answers an unexpected store error.
