@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"rota/model"
 )
@@ -180,13 +181,15 @@ func (m *Model) resultsView(w, h int) string {
 			}
 		}
 		cal, _ := m.calendar(r.obj.CalendarID)
-		text := "  " + pad(when, 28) + " " + r.obj.Summary
+		name := calName(cal)
+		text := " " + pad(when, 28) + " " + r.obj.Summary
+		text = pad(fit(text, max(w-lipgloss.Width(name)-3, 1)), max(w-lipgloss.Width(name)-3, 1))
 		b.WriteByte('\n')
 		if i == m.resSel {
-			b.WriteString(m.sty.selected.Render(pad(fit(text+"  "+calName(cal), w), w)))
+			b.WriteString(m.sty.selected.Render(fit("▸"+text+"  "+name, w)))
 			continue
 		}
-		b.WriteString(m.calMark[r.obj.CalendarID].Render("▌") + fit(text[1:], w-len(calName(cal))-3) + m.sty.dim.Render("  "+calName(cal)))
+		b.WriteString(m.calMark[r.obj.CalendarID].Render("▌") + text + m.sty.dim.Render("  "+name))
 	}
 	return b.String()
 }

@@ -176,6 +176,7 @@ func search(ctx context.Context, st Store, text string, cals map[int64]bool, now
 				break
 			}
 		}
+		sortHits(hits, now)
 		return searchMsg{text: text, hits: hits}
 	}
 }
@@ -204,4 +205,28 @@ func placeObject(o model.Object, now time.Time, loc *time.Location) model.Instan
 	in.End = in.Start.Add(t.Duration).AddDate(0, 0, t.Days)
 	in.AllDay, in.Floating = t.AllDay, t.Floating
 	return in
+}
+
+// sortHits orders search hits as a person looks for them: what is coming,
+// soonest first; then what is past, latest first; then what has no date.
+func sortHits(hits []searchHit, now time.Time) {
+	rank := func(h searchHit) int {
+		switch {
+		case h.inst.Start.IsZero():
+			return 2
+		case h.inst.End.Before(now):
+			return 1
+		}
+		return 0
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		a, b := hits[i], hits[j]
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra < rb
+		}
+		if rank(a) == 1 {
+			return a.inst.Start.After(b.inst.Start)
+		}
+		return a.inst.Start.Before(b.inst.Start)
+	})
 }

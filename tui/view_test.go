@@ -151,3 +151,24 @@ func TestDefaultCalendarSkipsTimesheets(t *testing.T) {
 		}
 	}
 }
+
+func TestSortHits(t *testing.T) {
+	now := fixedNow
+	hit := func(name string, start time.Time) searchHit {
+		h := searchHit{obj: model.Object{Summary: name}}
+		if !start.IsZero() {
+			h.inst = model.Instance{Start: start, End: start.Add(time.Hour)}
+		}
+		return h
+	}
+	hits := []searchHit{hit("undated", time.Time{}), hit("last week", now.AddDate(0, 0, -7)), hit("next week", now.AddDate(0, 0, 7)),
+		hit("yesterday", now.AddDate(0, 0, -1)), hit("now", now.Add(-30*time.Minute)), hit("tomorrow", now.AddDate(0, 0, 1))}
+	sortHits(hits, now)
+	var got []string
+	for _, h := range hits {
+		got = append(got, h.obj.Summary)
+	}
+	if want := "now,tomorrow,next week,yesterday,last week,undated"; strings.Join(got, ",") != want {
+		t.Errorf("order %s, want %s", strings.Join(got, ","), want)
+	}
+}
