@@ -97,7 +97,7 @@ func parseCompSpec(n *node) *compSpec {
 // render produces the calendar data the spec asks for.
 func (s *dataSpec) render(o *model.Object, parsed *ical.Calendar, loc *time.Location) ([]byte, error) {
 	if s.expand != nil && s.comp == nil {
-		if b, ok := expandSingle(o, loc); ok {
+		if b, ok := expandLines(o, s.expand, loc); ok {
 			return b, nil
 		}
 	}
@@ -410,27 +410,43 @@ func pathEscape(s string) string {
 	return s
 }
 
-// expandSingle expands a non-recurring timed or all-day VEVENT without
-// parsing it: the stored lines are copied, VTIMEZONEs dropped, and DTSTART
-// and DTEND rewritten in UTC from the object's timing. ok is false for
-// anything else (the general path handles it).
-func expandSingle(o *model.Object, loc *time.Location) ([]byte, bool) {
+// expandLines expands a VEVENT object without overrides by copying its
+// stored lines: VTIMEZONEs dropped, and per instance the master's lines
+// with DTSTART and DTEND rewritten (UTC, or dates for all-day events),
+// RECURRENCE-ID added, RRULE, RDATE and EXDATE left out. ok is false for
+// anything else, which the general path (parse, expand, encode) handles.
+func expandLines(o *model.Object, tr *timeRange, loc *time.Location) ([]byte, bool) {
 	t := &o.Timing
-	if o.Component != "VEVENT" || t.Recurring() || len(t.Overrides) > 0 || t.Start.IsZero() || o.Data == nil {
+	if o.Component != "VEVENT" || len(t.Overrides) > 0 || t.Start.IsZero() || o.Data == nil {
 		return nil, false
 	}
-	start := t.Start
-	if t.Floating && !t.AllDay {
-		start = time.Date(start.Year(), start.Month(), start.Day(), start.Hour(), start.Minute(), start.Second(), 0, loc)
+	type inst struct {
+		rid, start, end time.Time
 	}
-	end := start.AddDate(0, 0, t.Days).Add(t.Duration)
-	var b bytes.Buffer
-	b.Grow(len(o.Data))
-	depth, skip := 0, false
-	events := 0
+	var insts []inst
+	if t.Recurring() {
+		occ, err := t.Expand(tr.rng(), loc)
+		if err != nil {
+			return nil, false
+		}
+		for _, oc := range occ {
+			if oc.Overridden {
+				return nil, false
+			}
+			insts = append(insts, inst{oc.RecurrenceID, oc.Start, oc.End})
+		}
+	} else {
+		start := t.Start
+		if t.Floating || t.AllDay {
+			start = time.Date(start.Year(), start.Month(), start.Day(), start.Hour(), start.Minute(), start.Second(), 0, loc)
+		}
+		insts = append(insts, inst{start: start, end: start.AddDate(0, 0, t.Days).Add(t.Duration)})
+	}
+	// Split the stored text: calendar lines, and the one VEVENT's lines.
+	var head, event [][]byte
+	depth, skip, events := 0, false, 0
 	data := o.Data
 	for len(data) > 0 {
-		// one logical line with its continuation lines
 		n := 0
 		for {
 			i := bytes.IndexByte(data[n:], '\n')
@@ -446,39 +462,75 @@ func expandSingle(o *model.Object, loc *time.Location) ([]byte, bool) {
 		line := data[:n]
 		data = data[n:]
 		name := propName(line)
+		inEvent := depth >= 2
 		switch name {
 		case "BEGIN":
 			depth++
-			if depth == 2 && bytes.HasPrefix(bytes.ToUpper(line), []byte("BEGIN:VTIMEZONE")) {
-				skip = true
+			if depth == 2 {
+				if bytes.HasPrefix(bytes.ToUpper(line), []byte("BEGIN:VEVENT")) {
+					events++
+				} else {
+					skip = true
+				}
 			}
-			if depth == 2 && !skip {
-				events++
-			}
+			inEvent = depth >= 2
 		case "END":
 			depth--
-			if skip && depth == 1 {
+			if depth == 1 && skip {
 				skip = false
 				continue
 			}
 		}
-		if skip {
-			continue
+		switch {
+		case skip:
+		case inEvent:
+			event = append(event, line)
+		default:
+			head = append(head, line)
 		}
-		if depth == 2 && !t.AllDay {
-			switch name {
-			case "DTSTART":
-				b.WriteString("DTSTART:" + start.UTC().Format(utcLayout) + "\r\n")
-				continue
-			case "DTEND":
-				b.WriteString("DTEND:" + end.UTC().Format(utcLayout) + "\r\n")
-				continue
-			}
-		}
-		b.Write(line)
 	}
-	if events != 1 {
+	if events != 1 || len(head) < 2 {
 		return nil, false
 	}
+	format := func(name string, v time.Time) string {
+		if t.AllDay {
+			return name + ";VALUE=DATE:" + v.In(loc).Format("20060102") + "\r\n"
+		}
+		return name + ":" + v.UTC().Format(utcLayout) + "\r\n"
+	}
+	var b bytes.Buffer
+	b.Grow(len(o.Data) * max(1, len(insts)))
+	for _, l := range head[:len(head)-1] { // all but END:VCALENDAR
+		b.Write(l)
+	}
+	for _, in := range insts {
+		d := 0
+		for _, l := range event {
+			name := propName(l)
+			switch name {
+			case "BEGIN":
+				d++
+			case "END":
+				d--
+			}
+			if d == 1 && name != "BEGIN" {
+				switch name {
+				case "DTSTART":
+					b.WriteString(format("DTSTART", in.start))
+					if !in.rid.IsZero() {
+						b.WriteString(format("RECURRENCE-ID", in.rid))
+					}
+					continue
+				case "DTEND":
+					b.WriteString(format("DTEND", in.end))
+					continue
+				case "RRULE", "RDATE", "EXDATE", "EXRULE":
+					continue
+				}
+			}
+			b.Write(l)
+		}
+	}
+	b.Write(head[len(head)-1])
 	return b.Bytes(), true
 }

@@ -329,6 +329,14 @@ func TestRecurringQueryExpand(t *testing.T) {
 		}
 	}
 
+	// A series without overrides expands line by line: same rules.
+	part = r.body[strings.Index(r.body, calPath+"long.ics"):]
+	part = part[:strings.Index(part, "</D:response>")]
+	if strings.Count(part, "BEGIN:VEVENT") != 1 || !strings.Contains(part, "RECURRENCE-ID:20260301T220000Z") ||
+		!strings.Contains(part, "DTSTART:20260301T220000Z") || !strings.Contains(part, "DTEND:20260302T020000Z") || strings.Contains(part, "RRULE") {
+		t.Errorf("expanded weekly series:\n%s", part)
+	}
+
 	// limit-recurrence-set keeps the master and the overrides in the range.
 	lim := func(s, en string) string {
 		return `<C:calendar-data><C:limit-recurrence-set start="` + s + `" end="` + en + `"/></C:calendar-data>`
