@@ -804,7 +804,7 @@ func (m *Model) liveKeys() []key.Binding {
 		if m.sideDetail() { // the view beside it takes its keys too
 			out = append(out, without(m.screens[m.cur].Keys(m), out)...)
 		}
-		return append(out, m.globalBindings()...)
+		return append(append(out, m.globalBindings()...), k.Quit)
 	case modeCalendars:
 		return []key.Binding{k.Up, k.Down, k.Toggle, k.Focus, k.Back}
 	case modeResults:

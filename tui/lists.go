@@ -198,6 +198,14 @@ func (m *Model) resultsView(w, h int) string {
 
 func (m *Model) helpView(w, h int) string {
 	k := m.keys
+	switch n := len(m.screens); {
+	case n <= 4:
+		k.Screens.SetEnabled(false)
+	case n == 5:
+		k.Screens.SetHelp("5", "more screens")
+	case n < 9:
+		k.Screens.SetHelp("5-"+itoa(n), "more screens")
+	}
 	groups := []struct {
 		name string
 		keys []key.Binding
@@ -224,6 +232,9 @@ func (m *Model) helpView(w, h int) string {
 	for _, g := range groups {
 		col := []string{m.sty.title.Render(g.name)}
 		for _, b := range g.keys {
+			if !b.Enabled() {
+				continue
+			}
 			col = append(col, m.sty.prompt.Render(pad(b.Help().Key, 7))+" "+b.Help().Desc)
 		}
 		cols = append(cols, col)
