@@ -3,6 +3,7 @@ package caldav
 import (
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/binary"
 	"net/http"
 	"sync"
 	"time"
@@ -13,7 +14,6 @@ import (
 // authEntry is a remembered successful login.
 type authEntry struct {
 	user    string
-	person  string
 	expires time.Time
 }
 
@@ -29,25 +29,19 @@ func HashPassword(password string) ([]byte, error) {
 	return bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 }
 
-// authenticate checks Basic credentials against the store. Successful
-// verifications are cached for a short while, keyed by a hash of the
-// credentials (never the password itself), so that bcrypt's deliberate
-// slowness does not bound PUT throughput. Failures are never cached.
-// It returns the login and the team member it is linked to.
+// authenticate checks Basic credentials against the store. The login is
+// looked up on every request (one indexed read), and a successful bcrypt
+// verification is remembered for a short while keyed by a hash of the
+// name, the password and the stored hash (never the password itself): so
+// bcrypt's deliberate slowness does not bound PUT throughput, and
+// `rota user passwd` or `rota user del` takes effect at once, even from
+// another process, since a changed or missing hash never finds the old
+// entry. Failures are never cached. It returns the login and the team
+// member it is linked to.
 func (h *Handler) authenticate(r *http.Request) (user, person string, ok bool) {
 	name, pass, ok := r.BasicAuth()
 	if !ok || name == "" {
 		return "", "", false
-	}
-	key := sha256.Sum256([]byte(name + "\x00" + pass))
-	now := h.now()
-	if h.authTTL > 0 {
-		h.authMu.Lock()
-		e, hit := h.authCache[key]
-		h.authMu.Unlock()
-		if hit && now.Before(e.expires) && subtle.ConstantTimeCompare([]byte(e.user), []byte(name)) == 1 {
-			return name, e.person, true
-		}
 	}
 	u, err := h.store.User(r.Context(), name)
 	hash := u.PasswordHash
@@ -57,6 +51,24 @@ func (h *Handler) authenticate(r *http.Request) (user, person string, ok bool) {
 			h.log.Debug("caldav: login failed", "user", name, "err", err)
 		}
 		return "", "", false
+	}
+	hk := sha256.New()
+	for _, part := range [][]byte{[]byte(name), []byte(pass), hash} {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(part)))
+		hk.Write(n[:])
+		hk.Write(part)
+	}
+	var key [32]byte
+	hk.Sum(key[:0])
+	now := h.now()
+	if h.authTTL > 0 {
+		h.authMu.Lock()
+		e, hit := h.authCache[key]
+		h.authMu.Unlock()
+		if hit && now.Before(e.expires) && subtle.ConstantTimeCompare([]byte(e.user), []byte(name)) == 1 {
+			return name, u.Person, true
+		}
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(pass)) != nil {
 		h.log.Info("caldav: login failed", "user", name)
@@ -74,7 +86,7 @@ func (h *Handler) authenticate(r *http.Request) (user, person string, ok bool) {
 				clear(h.authCache)
 			}
 		}
-		h.authCache[key] = authEntry{user: name, person: u.Person, expires: now.Add(h.authTTL)}
+		h.authCache[key] = authEntry{user: name, expires: now.Add(h.authTTL)}
 		h.authMu.Unlock()
 	}
 	return name, u.Person, true

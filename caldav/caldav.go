@@ -49,6 +49,11 @@ type Store interface {
 	Instances(ctx context.Context, calIDs []int64, r model.Range, floating *time.Location) ([]model.Instance, error)
 	Changes(ctx context.Context, calID int64, since int64) ([]model.Change, int64, error)
 
+	// Availability and resources: free-busy and VAVAILABILITY follow the
+	// same rules as free slots (package planner).
+	AvailabilityFor(ctx context.Context, person string, calID int64) (model.Availability, error)
+	Resources(ctx context.Context) ([]model.Resource, error)
+
 	User(ctx context.Context, name string) (model.User, error)
 	FeedByToken(ctx context.Context, token string) (model.Feed, error)
 }

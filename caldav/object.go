@@ -193,6 +193,11 @@ func (q *request) put() {
 		writeError(q.w, http.StatusForbidden, elemSupportedComp, fmt.Sprintf("calendar %q does not take %s components", q.cal.Name, obj.Component))
 		return
 	}
+	if err := validateDomain(obj.Data); err != nil {
+		q.h.log.Info("caldav: PUT refused", "path", q.r.URL.Path, "user", q.user, "err", err)
+		writeError(q.w, http.StatusForbidden, elemValidObject, err.Error())
+		return
+	}
 	obj.CalendarID = q.cal.ID
 	obj.Name = q.t.objName
 	if !bytes.Equal(obj.Data, body) && sameContent(obj.Data, body) {

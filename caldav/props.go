@@ -50,6 +50,7 @@ var (
 	pScheduleTransp    = cal("schedule-calendar-transp")
 	pSupportedCollSet  = cal("supported-collation-set")
 	pMinDate, pMaxDate = cal("min-date-time"), cal("max-date-time")
+	pAvailability      = cal("calendar-availability") // RFC 7953 section 7.2.4; by name only, never allprop
 )
 
 // Live properties each kind of resource serves, in allprop order.
@@ -123,6 +124,18 @@ func (q *request) principalProp(n xml.Name) (propVal, bool) {
 		return propVal{name: n, value: hrefXML(homeHref(q.user))}, true
 	case pAddressSet:
 		return propVal{name: n, value: hrefXML(principalHref(q.user))}, true
+	case pAvailability:
+		if q.person == "" {
+			break
+		}
+		av, err := q.h.store.AvailabilityFor(q.r.Context(), q.person, 0)
+		if err != nil {
+			if !errors.Is(err, model.ErrNotFound) {
+				q.h.log.Error("caldav: calendar-availability", "person", q.person, "err", err)
+			}
+			break
+		}
+		return q.availabilityProp(av)
 	}
 	return q.commonProp(n)
 }
@@ -209,6 +222,17 @@ func (q *request) calendarProp(c *model.Calendar, n xml.Name) (propVal, bool) {
 		return propVal{name: n, value: escapeString(syncToken(c.SyncToken))}, true
 	case pGetETag:
 		return propVal{name: n, value: escapeString(quoteETag(collectionETag(c)))}, true
+	case pAvailability:
+		av, ok, err := q.availability(q.r.Context(), c)
+		if err != nil {
+			q.h.log.Error("caldav: calendar-availability", "calendar", c.Name, "err", err)
+		}
+		if ok {
+			return q.availabilityProp(av)
+		}
+		if v, ok := c.Props[propKey(n)]; ok {
+			return propVal{name: n, value: v}, true
+		}
 	default:
 		if v, ok := c.Props[propKey(n)]; ok && !liveCalendarProp(n) {
 			return propVal{name: n, value: v}, true

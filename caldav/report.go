@@ -482,7 +482,12 @@ func (q *request) multiget(root *node) {
 
 // syncCollection answers DAV:sync-collection (RFC 6578 section 3): every
 // member changed since the token, deletions as 404 tombstones. Depth is
-// ignored (Thunderbird sends 1 where the RFC says 0).
+// ignored (Thunderbird sends 1 where the RFC says 0). A DAV:limit with
+// DAV:nresults smaller than the answer truncates it (RFC 6578 section
+// 3.6): the members changed earliest are listed, the collection itself
+// answers 507 with DAV:number-of-matches-within-limits, and the sync-token
+// is the position after the last member listed, so the client asks again
+// from there and gets the rest.
 func (q *request) syncCollection(root *node) {
 	if !q.needCalendar() {
 		return
@@ -502,6 +507,17 @@ func (q *request) syncCollection(root *node) {
 			since = v
 		}
 	}
+	limit := 0
+	if l := root.child(nsDAV, "limit"); l != nil {
+		if nr := l.child(nsDAV, "nresults"); nr != nil {
+			v, err := strconv.Atoi(strings.TrimSpace(nr.Text))
+			if err != nil || v < 1 {
+				http.Error(q.w, "DAV:nresults must be a positive integer", http.StatusBadRequest)
+				return
+			}
+			limit = v
+		}
+	}
 	// sync-level infinite is the same as 1: a calendar has no
 	// sub-collections.
 	pr := parsePropRequest(root)
@@ -511,7 +527,7 @@ func (q *request) syncCollection(root *node) {
 			onlyETag = false
 		}
 	}
-	if since == 0 && onlyETag {
+	if since == 0 && onlyETag && limit == 0 {
 		// Initial sync: the mirror's listing is the current membership.
 		col, err := q.h.mirror.sync(ctx, q.h.store, c)
 		if err != nil {
@@ -549,6 +565,11 @@ func (q *request) syncCollection(root *node) {
 		order = append(order, i)
 	}
 	sort.Ints(order)
+	truncated := limit > 0 && len(order) > limit
+	if truncated {
+		order = order[:limit]
+		pos = changes[order[limit-1]].Seq
+	}
 
 	var fetched map[string]*model.Object
 	if !onlyETag {
@@ -590,6 +611,12 @@ func (q *request) syncCollection(root *node) {
 			o = &model.Object{Name: ch.Name, UID: ch.UID, ETag: ch.ETag, Modified: ch.When}
 		}
 		pr.write(m, href, objectProps, nil, func(n xml.Name) (propVal, bool) { return q.objectProp(c, o, n) })
+	}
+	if truncated {
+		m.w.WriteString("<D:response><D:href>")
+		escape(m.w, base)
+		m.w.WriteString("</D:href><D:status>" + statusLine(http.StatusInsufficientStorage) +
+			"</D:status><D:error><D:number-of-matches-within-limits/></D:error></D:response>\n")
 	}
 	m.close(syncToken(pos))
 }
@@ -673,6 +700,15 @@ func (q *request) freeBusy(root *node) {
 			busy[fbtype] = append(busy[fbtype], period{s.UTC(), e.UTC()})
 		}
 	}
+	// RFC 7953 section 4: time outside the calendar's availability (and
+	// its holidays, leave, blocks and downtime) is BUSY-UNAVAILABLE, the
+	// same rules free slots follow.
+	un, err := q.unavailable(ctx, q.cal, tr.rng())
+	if err != nil {
+		q.h.fail(q.w, q.r, err)
+		return
+	}
+	busy["BUSY-UNAVAILABLE"] = un
 	var b bytes.Buffer
 	b.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//rota//caldav//EN\r\nBEGIN:VFREEBUSY\r\n")
 	b.WriteString("DTSTAMP:" + q.h.now().UTC().Format(utcLayout) + "\r\n")
@@ -682,7 +718,7 @@ func (q *request) freeBusy(root *node) {
 	if !tr.end.IsZero() {
 		b.WriteString("DTEND:" + tr.end.UTC().Format(utcLayout) + "\r\n")
 	}
-	for _, typ := range []string{"BUSY", "BUSY-TENTATIVE"} {
+	for _, typ := range []string{"BUSY", "BUSY-TENTATIVE", "BUSY-UNAVAILABLE"} {
 		for _, p := range mergePeriods(busy[typ]) {
 			writeFolded(&b, "FREEBUSY;FBTYPE="+typ+":"+p.start.Format(utcLayout)+"/"+p.end.Format(utcLayout))
 		}
