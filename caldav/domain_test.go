@@ -1,0 +1,79 @@
+package caldav
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"rota/model/ics"
+)
+
+// TestDomainRulesAcceptCorpus: the domain rules a PUT is checked against
+// refuse nothing of the real-world corpus (which holds no rota
+// properties): ordinary client data rota merely does not model passes.
+func TestDomainRulesAcceptCorpus(t *testing.T) {
+	dir := os.Getenv("ROTA_ICS_CORPUS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared", "ics-corpus")
+	}
+	var files []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".ics") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if len(files) == 0 {
+		t.Skipf("no corpus at %s (set ROTA_ICS_CORPUS)", dir)
+	}
+	checked := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil || bytes.Contains(data, []byte("X-ROTA-")) {
+			continue
+		}
+		objs, err := ics.Decode(bytes.NewReader(data))
+		if err != nil {
+			continue // refused by the codec already, with its line
+		}
+		for _, o := range objs {
+			checked++
+			if err := validateDomain(o.Data); err != nil {
+				t.Errorf("%s: object %s refused: %v", f, o.UID, err)
+			}
+		}
+	}
+	t.Logf("%d objects of %d files checked", checked, len(files))
+}
+
+func TestValidateDomain(t *testing.T) {
+	ev := func(extra string) []byte {
+		return []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTAMP:20260101T000000Z\r\n" +
+			"DTSTART:20260302T090000Z\r\nDTEND:20260302T100000Z\r\n" + extra + "END:VEVENT\r\nEND:VCALENDAR\r\n")
+	}
+	two := "ATTENDEE:mailto:a@x\r\nATTENDEE:mailto:b@x\r\n"
+	cases := []struct {
+		extra, want string
+	}{
+		{two, ""},
+		{"X-ROTA-CAPACITY:2\r\n" + two, ""},
+		{"X-ROTA-CAPACITY:1\r\n" + two, "participants: 2 clients exceed the capacity of 1"},
+		{"X-ROTA-CAPACITY:1\r\nATTENDEE;ROLE=NON-PARTICIPANT:mailto:a@x\r\nATTENDEE:mailto:b@x\r\n", ""},
+		{"X-ROTA-CAPACITY:1\r\nORGANIZER:mailto:a@x\r\n" + two, ""},
+		{"X-ROTA-CAPACITY:-1\r\n", "capacity: negative"},
+		{"PRIORITY:12\r\n", ""}, // plain iCalendar oddities are the codec's call
+	}
+	for _, c := range cases {
+		err := validateDomain(ev(c.extra))
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != c.want {
+			t.Errorf("%q: %q, want %q", c.extra, got, c.want)
+		}
+	}
+}
