@@ -169,10 +169,3 @@ func (e *env) calendarsFor(name string) ([]model.Calendar, error) {
 	}
 	return []model.Calendar{c}, nil
 }
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}

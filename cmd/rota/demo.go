@@ -26,7 +26,7 @@ func cmdDemo(e *env, args []string) error {
 	} else if len(rest) > 0 {
 		return usagef("demo: unexpected argument %q (usage: rota demo %s)", rest[0], demoUsage)
 	}
-	d := newDemo(e.now(), e.loc, e.user)
+	d := newDemo(e.now(), e.zone, e.user)
 	if err := e.demoDirectory(d); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
@@ -137,8 +137,9 @@ type demo struct {
 	sheetDays []model.LocalDate // days of Ben's time entries, newest first
 }
 
-func newDemo(now time.Time, loc *time.Location, owner string) *demo {
-	d := &demo{owner: owner, zone: zoneName(loc)} // zoneName: timesheet.go
+// newDemo dates the demo around now in zone (an IANA name; "" is UTC).
+func newDemo(now time.Time, zone, owner string) *demo {
+	d := &demo{owner: owner, zone: zone}
 	d.loc, _ = model.LoadZone(d.zone)
 	if d.zone == "" || d.loc == nil {
 		d.zone, d.loc = "UTC", time.UTC

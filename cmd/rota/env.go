@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -38,6 +39,7 @@ type env struct {
 	now       func() time.Time
 	user      string         // owner of calendars the CLI makes; CalDAV login
 	loc       *time.Location // display zone and the zone of floating times and plain dates
+	zone      string         // loc's IANA name, for TZIDs and calendar zones; "" when the local zone has none
 }
 
 // newEnv resolves the configuration (each setting from its flag, else its
@@ -59,11 +61,13 @@ func newEnv(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.
 	if e.user, err = ownerName(pick(cfg.User, "ROTA_USER", file.User)); err != nil {
 		return nil, err
 	}
-	e.loc = time.Local
 	if tz := pick(cfg.TZ, "ROTA_TZ", file.TZ); tz != "" {
 		if e.loc, err = model.LoadZone(tz); err != nil {
 			return nil, usagef("--tz: %v", err)
 		}
+		e.zone = e.loc.String()
+	} else {
+		e.loc, e.zone = localZone()
 	}
 	if openStore {
 		if err := os.MkdirAll(filepath.Dir(e.storePath), 0o700); err != nil {
@@ -86,6 +90,42 @@ func pick(flagValue, envName, fileValue string) string {
 		return v
 	}
 	return fileValue
+}
+
+// localZone is the local zone under its IANA name (from TZ, else the
+// /etc/localtime link, else /etc/timezone, as Go finds time.Local), so
+// that what rota writes carries a real TZID. When none names a loadable
+// zone it is time.Local and "".
+func localZone() (*time.Location, string) {
+	name, set := os.LookupEnv("TZ")
+	name = strings.TrimPrefix(name, ":")
+	switch {
+	case set && name == "":
+		return time.UTC, "UTC" // TZ="" means UTC
+	case !set:
+		if p, err := filepath.EvalSymlinks("/etc/localtime"); err == nil {
+			_, name, _ = strings.Cut(p, "zoneinfo/")
+		}
+		if name == "" {
+			if b, err := os.ReadFile("/etc/timezone"); err == nil {
+				name = strings.TrimSpace(string(b))
+			}
+		}
+	}
+	if name != "" {
+		if loc, err := model.LoadZone(name); err == nil {
+			return loc, loc.String()
+		}
+	}
+	return time.Local, ""
+}
+
+// zoneOr is e.zone, or def when the local zone has no name.
+func (e *env) zoneOr(def string) string {
+	if e.zone == "" {
+		return def
+	}
+	return e.zone
 }
 
 // close releases the store.
@@ -200,6 +240,57 @@ func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		return nil, errHelpShown
 	}
 	return pos, err
+}
+
+// listFlag collects a repeated flag (--day, --client, --resource...).
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, " ") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// flagsSet names the flags given on the command line, to tell a flag set
+// to its default from one left out.
+func flagsSet(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// window reads a --from/--to pair of DATEs (see parseDate) into a range;
+// an empty to is days after from. Mistakes are usage errors.
+func (e *env) window(from, to string, days int) (model.Range, error) {
+	var r model.Range
+	var err error
+	if r.From, err = parseDate(from, e.now(), e.loc); err != nil {
+		return r, usagef("--from: %v", err)
+	}
+	if to == "" {
+		r.To = r.From.AddDate(0, 0, days)
+	} else if r.To, err = parseDate(to, e.now(), e.loc); err != nil {
+		return r, usagef("--to: %v", err)
+	}
+	if !r.To.After(r.From) {
+		return r, usagef("--to %s is not after --from %s", to, from)
+	}
+	return r, nil
+}
+
+// today is the date in the display zone.
+func (e *env) today() model.LocalDate { return model.DateOf(e.now().In(e.loc)) }
+
+// writeJSON writes v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// dash is s, or "-" when it is empty, for a table cell.
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // errHelpShown ends a command after it printed its usage on -h.

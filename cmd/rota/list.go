@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -29,18 +28,9 @@ func cmdList(e *env, args []string) error {
 	} else if len(rest) > 0 {
 		return usagef("list: unexpected argument %q (usage: rota list %s)", rest[0], listUsage)
 	}
-	var r model.Range
-	var err error
-	if r.From, err = parseDate(*from, e.now(), e.loc); err != nil {
-		return usagef("list: --from: %v", err)
-	}
-	if *to == "" {
-		r.To = r.From.AddDate(0, 0, 7)
-	} else if r.To, err = parseDate(*to, e.now(), e.loc); err != nil {
-		return usagef("list: --to: %v", err)
-	}
-	if !r.To.After(r.From) {
-		return usagef("list: --to %s is not after --from %s", *to, *from)
+	r, err := e.window(*from, *to, 7)
+	if err != nil {
+		return usagef("list: %v", err)
 	}
 	cals, err := e.calendarsFor(*calName)
 	if err != nil {
@@ -60,7 +50,7 @@ func cmdList(e *env, args []string) error {
 		return fmt.Errorf("list: %w", err)
 	}
 	var clashes map[int][]string
-	if *withConflicts && (!*asJSON || flagSet(fs, "conflicts")) {
+	if *withConflicts && (!*asJSON || flagsSet(fs)["conflicts"]) {
 		if clashes, err = e.conflicts(r, insts); err != nil {
 			fmt.Fprintf(e.stderr, "rota: list: conflicts not checked: %v\n", err)
 		}
@@ -265,11 +255,4 @@ func distance(start, end, t time.Time) time.Duration {
 		return t.Sub(end)
 	}
 	return 0
-}
-
-// flagSet reports whether the flag name was given on the command line.
-func flagSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
 }

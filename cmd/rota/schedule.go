@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -71,12 +69,6 @@ SPEC is one weekday series: "mon,14:00,1h,PERSON[,cap=4][,break=10m][,label=L]..
 BODY.json is shaped like Altegio's create-schedule request body (see planner/testdata/seed_schedule.json).
 `
 
-// dayFlags collects repeated --day specs.
-type listFlag []string
-
-func (l *listFlag) String() string     { return strings.Join(*l, " ") }
-func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
-
 // parseDaySpec reads "mon,14:00,1h,john,cap=4,break=10m,label=Tag,resource=room1".
 func parseDaySpec(spec string) (model.WeekdaySeries, error) {
 	parts := strings.Split(spec, ",")
@@ -128,8 +120,6 @@ func readBody(e *env, path string) ([]byte, error) {
 	return data, nil
 }
 
-func (e *env) today() model.LocalDate { return model.DateOf(e.now().In(e.loc)) }
-
 func scheduleCreate(e *env, args []string) error {
 	fs := e.newFlags("schedule create", "--file BODY.json | --name N --title T --end DATE --day SPEC...")
 	file := fs.String("file", "", "request body `FILE` (JSON shaped like the seed's; - for stdin)")
@@ -150,10 +140,7 @@ func scheduleCreate(e *env, args []string) error {
 	var err error
 	zone := *tz
 	if zone == "" {
-		zone = e.loc.String()
-		if zone == "Local" {
-			zone = "UTC"
-		}
+		zone = e.zoneOr("UTC")
 	}
 	if *file != "" {
 		body, err := readBody(e, *file)
@@ -261,8 +248,13 @@ func shortDur(d time.Duration) string {
 	return strings.TrimSuffix(s, "0m")
 }
 
-func (e *env) schedule(name string) (model.Schedule, error) {
-	return e.store.Schedule(e.ctx, e.user, name)
+// schedule loads the user's schedule named by the one positional argument
+// of `rota schedule sub`.
+func (e *env) schedule(sub string, pos []string) (model.Schedule, error) {
+	if len(pos) != 1 {
+		return model.Schedule{}, usagef("rota schedule %s: give one schedule name", sub)
+	}
+	return e.store.Schedule(e.ctx, e.user, pos[0])
 }
 
 // occurrenceJSON is one occurrence as the seed lists them (001_*.txt).
@@ -290,10 +282,7 @@ func scheduleShow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("rota schedule show: give one schedule name")
-	}
-	s, err := e.schedule(pos[0])
+	s, err := e.schedule("show", pos)
 	if err != nil {
 		return err
 	}
@@ -316,9 +305,7 @@ func scheduleShow(e *env, args []string) error {
 				Capacity: o.Capacity, Clients: len(o.Clients), ChangedFields: o.Changed,
 			})
 		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(e.stdout, out)
 	}
 	fmt.Fprintf(e.stdout, "%s: %s, %s to %s (%s)\n%s\n\n", s.Name, s.Template.Title, s.Start, s.End, s.TimeZone, seriesSummary(&s))
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
@@ -357,10 +344,7 @@ func scheduleEdit(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("rota schedule edit: give one schedule name")
-	}
-	s, err := e.schedule(pos[0])
+	s, err := e.schedule("edit", pos)
 	if err != nil {
 		return err
 	}
@@ -471,10 +455,7 @@ func scheduleDelete(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("rota schedule delete: give one schedule name")
-	}
-	s, err := e.schedule(pos[0])
+	s, err := e.schedule("delete", pos)
 	if err != nil {
 		return err
 	}
@@ -513,7 +494,7 @@ func scheduleBook(e *env, args []string) error {
 	if len(pos) != 2 || len(clients) == 0 {
 		return usagef(`rota schedule book: give NAME DATE and at least one --client "Name <email>"`)
 	}
-	s, err := e.schedule(pos[0])
+	s, err := e.schedule("book", pos[:1])
 	if err != nil {
 		return err
 	}
@@ -692,7 +673,7 @@ func scheduleAvailability(e *env, args []string) error {
 	}
 	a := model.Availability{Owner: e.user, Name: *name, Person: *person, TimeZone: *tz}
 	if a.TimeZone == "" {
-		a.TimeZone = e.loc.String()
+		a.TimeZone = e.zoneOr("UTC")
 	}
 	if old, err := e.store.Availabilities(e.ctx, e.user); err == nil {
 		for _, o := range old {
@@ -789,19 +770,12 @@ func cmdSlots(e *env, args []string) error {
 	if (*calName == "") == (*person == "") {
 		return usagef("rota slots: give --calendar or --person")
 	}
-	start, err := parseDate(*from, e.now(), e.loc)
+	r, err := e.window(*from, *to, 7)
 	if err != nil {
-		return usagef("--from: %v", err)
+		return err
 	}
-	end := start.AddDate(0, 0, 7)
-	if *to != "" {
-		if end, err = parseDate(*to, e.now(), e.loc); err != nil {
-			return usagef("--to: %v", err)
-		}
-	}
-	q := planner.SlotQuery{Person: *person, Range: model.Range{From: start, To: end}, Zone: e.loc, Now: e.now()}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	q := planner.SlotQuery{Person: *person, Range: r, Zone: e.loc, Now: e.now()}
+	set := flagsSet(fs)
 	if *calName != "" {
 		cal, err := e.store.Calendar(e.ctx, e.user, *calName)
 		if err != nil {
@@ -840,9 +814,7 @@ func cmdSlots(e *env, args []string) error {
 		for _, d := range days {
 			out[d.Date.String()] = d
 		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(e.stdout, out)
 	}
 	if len(days) == 0 {
 		fmt.Fprintln(e.stdout, "no free slots in range")
@@ -892,17 +864,11 @@ func scheduleConflicts(e *env, args []string) error {
 	if _, err := e.parse(fs, args); err != nil {
 		return err
 	}
-	start, err := parseDate(*from, e.now(), e.loc)
+	r, err := e.window(*from, *to, 31)
 	if err != nil {
-		return usagef("--from: %v", err)
+		return err
 	}
-	end := start.AddDate(0, 0, 31)
-	if *to != "" {
-		if end, err = parseDate(*to, e.now(), e.loc); err != nil {
-			return usagef("--to: %v", err)
-		}
-	}
-	cs, err := planner.Conflicts(e.ctx, e.store, model.Range{From: start, To: end}, e.loc)
+	cs, err := planner.Conflicts(e.ctx, e.store, r, e.loc)
 	if err != nil {
 		return err
 	}
@@ -949,8 +915,8 @@ func slotsBook(e *env, args []string) error {
 	}
 	ev := model.Event{UID: "", Kind: model.KindAppointment, Component: "VEVENT", Title: *title, Start: start, End: start.Add(*dur),
 		Status: model.StatusConfirmed, Person: *person, Resources: res, LeadTime: *lead, LagTime: *lag}
-	if z := e.loc.String(); z != "UTC" && z != "Local" {
-		ev.TZID = z
+	if e.zone != "UTC" {
+		ev.TZID = e.zone
 	}
 	cs, err := planner.Check(e.ctx, e.store, &ev, ev.Start, ev.End, e.loc)
 	if err != nil {

@@ -2,13 +2,10 @@ package main
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -75,7 +72,7 @@ type tsCmd struct {
 	*env
 	person string
 	cal    model.Calendar
-	zone   *time.Location
+	dayLoc *time.Location // the zone the calendar's days are counted in
 }
 
 // flags returns a flag set with --person.
@@ -92,12 +89,12 @@ func (c *tsCmd) open() error {
 	if c.person == "" {
 		c.person = c.user
 	}
-	cal, err := c.store.TimesheetCalendar(c.ctx, c.person, c.person, zoneName(c.loc))
+	cal, err := c.store.TimesheetCalendar(c.ctx, c.person, c.person, c.zone)
 	if err != nil {
 		return err
 	}
 	c.cal = cal
-	c.zone = sheetZone(cal)
+	c.dayLoc = sheetZone(cal)
 	return nil
 }
 
@@ -111,36 +108,7 @@ func sheetZone(cal model.Calendar) *time.Location {
 	return loc
 }
 
-// zoneName is the IANA name of loc, resolving time.Local through TZ and
-// /etc/localtime; "" when it cannot be named.
-func zoneName(loc *time.Location) string {
-	name := loc.String()
-	if name != "Local" {
-		return name
-	}
-	if tz := strings.TrimPrefix(os.Getenv("TZ"), ":"); tz != "" {
-		if _, err := model.LoadZone(tz); err == nil {
-			return tz
-		}
-	}
-	if target, err := os.Readlink("/etc/localtime"); err == nil {
-		if i := strings.Index(target, "zoneinfo/"); i >= 0 {
-			tz := target[i+len("zoneinfo/"):]
-			if _, err := model.LoadZone(tz); err == nil {
-				return tz
-			}
-		}
-	}
-	if b, err := os.ReadFile(filepath.Join("/etc", "timezone")); err == nil {
-		tz := strings.TrimSpace(string(b))
-		if _, err := model.LoadZone(tz); err == nil {
-			return tz
-		}
-	}
-	return ""
-}
-
-func (c *tsCmd) today() model.LocalDate { return model.DateOf(c.now().In(c.zone)) }
+func (c *tsCmd) today() model.LocalDate { return model.DateOf(c.now().In(c.dayLoc)) }
 
 // tsDay parses an optional DATE ("" = today; also "today", "yesterday").
 func (c *tsCmd) tsDay(s string) (model.LocalDate, error) {
@@ -162,18 +130,30 @@ func (c *tsCmd) tsDay(s string) (model.LocalDate, error) {
 // tsTime parses a TIME: "15:04" on day, "2006-01-02 15:04", or RFC 3339.
 func (c *tsCmd) tsTime(s string, day model.LocalDate) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	if t, err := time.ParseInLocation("15:04", s, c.zone); err == nil {
-		return time.Date(day.Year, day.Month, day.Day, t.Hour(), t.Minute(), 0, 0, c.zone), nil
+	if t, err := time.ParseInLocation("15:04", s, c.dayLoc); err == nil {
+		return time.Date(day.Year, day.Month, day.Day, t.Hour(), t.Minute(), 0, 0, c.dayLoc), nil
 	}
 	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
-		if t, err := time.ParseInLocation(layout, s, c.zone); err == nil {
+		if t, err := time.ParseInLocation(layout, s, c.dayLoc); err == nil {
 			return t, nil
 		}
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.In(c.zone), nil
+		return t.In(c.dayLoc), nil
 	}
 	return time.Time{}, usagef("rota timesheet: time %q is not 15:04, \"2006-01-02 15:04\" or RFC 3339", s)
+}
+
+// tsEnd parses the end TIME of an entry that starts at start: a bare 15:04
+// is on start's day, or on the next when that is before start (22:00 to
+// 02:00 runs past midnight).
+func (c *tsCmd) tsEnd(s string, start time.Time) (time.Time, error) {
+	day := model.DateOf(start)
+	end, err := c.tsTime(s, day)
+	if err == nil && end.Before(start) && !strings.Contains(s, "-") {
+		end, err = c.tsTime(s, day.AddDays(1))
+	}
+	return end, err
 }
 
 // entryFlags are the fields of an entry shared by start, log and edit.
@@ -205,7 +185,7 @@ func (c *tsCmd) start(args []string) error {
 	if err := c.open(); err != nil {
 		return err
 	}
-	start := c.now().In(c.zone).Truncate(time.Second)
+	start := c.now().In(c.dayLoc).Truncate(time.Second)
 	if *atStr != "" {
 		var err error
 		if start, err = c.tsTime(*atStr, c.today()); err != nil {
@@ -237,7 +217,7 @@ func (c *tsCmd) stop(args []string) error {
 	if err != nil {
 		return fmt.Errorf("rota timesheet: stop: no timer of %s is running; start one with rota timesheet start", c.person)
 	}
-	end := c.now().In(c.zone).Truncate(time.Second)
+	end := c.now().In(c.dayLoc).Truncate(time.Second)
 	if *atStr != "" {
 		if end, err = c.tsTime(*atStr, c.today()); err != nil {
 			return err
@@ -264,8 +244,8 @@ func (c *tsCmd) stop(args []string) error {
 	if err := c.store.ClearTimer(c.ctx, t); err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "logged %s %s-%s %s (%s) %s\n", model.DateOf(entry.Start.In(c.zone)),
-		entry.Start.In(c.zone).Format("15:04"), entry.End.In(c.zone).Format("15:04"),
+	fmt.Fprintf(c.stdout, "logged %s %s-%s %s (%s) %s\n", model.DateOf(entry.Start.In(c.dayLoc)),
+		entry.Start.In(c.dayLoc).Format("15:04"), entry.End.In(c.dayLoc).Format("15:04"),
 		model.FormatHours(entry.End.Sub(entry.Start)), entry.Title(), uid)
 	return nil
 }
@@ -273,7 +253,7 @@ func (c *tsCmd) stop(args []string) error {
 // writable refuses a change touching an approved day before anything is
 // written (the store's guard refuses it too; this gives the message early).
 func (c *tsCmd) writable(start, end time.Time) error {
-	for _, d := range model.DaysTouched(start, end, c.zone) {
+	for _, d := range model.DaysTouched(start, end, c.dayLoc) {
 		a, err := c.store.Approval(c.ctx, c.person, d)
 		if err != nil {
 			return err
@@ -288,7 +268,7 @@ func (c *tsCmd) writable(start, end time.Time) error {
 // putEntry stores a new entry as a VEVENT in the person's calendar.
 func (c *tsCmd) putEntry(entry model.TimeEntry) (string, error) {
 	entry.Person = c.person
-	entry.Start, entry.End = entry.Start.In(c.zone), entry.End.In(c.zone)
+	entry.Start, entry.End = entry.Start.In(c.dayLoc), entry.End.In(c.dayLoc)
 	if err := entry.Validate(); err != nil {
 		return "", fmt.Errorf("rota timesheet: %w", err)
 	}
@@ -336,13 +316,8 @@ func (c *tsCmd) log(args []string) error {
 			return usagef("rota timesheet log: --for %q is not a length like 1h30m", *forStr)
 		}
 		end = start.Add(d)
-	} else if end, err = c.tsTime(*toStr, model.DateOf(start)); err != nil {
+	} else if end, err = c.tsEnd(*toStr, start); err != nil {
 		return err
-	}
-	if end.Before(start) && !strings.Contains(*toStr, "-") {
-		// 22:00 to 02:00 runs past midnight.
-		d := model.DateOf(start).AddDays(1)
-		end = time.Date(d.Year, d.Month, d.Day, end.Hour(), end.Minute(), 0, 0, c.zone)
 	}
 	if err := c.writable(start, end); err != nil {
 		return err
@@ -412,19 +387,18 @@ func (c *tsCmd) edit(args []string) error {
 	if err := c.writable(old.Start, old.End); err != nil {
 		return err
 	}
-	day := model.DateOf(old.Start.In(c.zone))
+	day := model.DateOf(old.Start.In(c.dayLoc))
 	if *dateStr != "" {
 		if day, err = c.tsDay(*dateStr); err != nil {
 			return err
 		}
 	}
-	set := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	set := flagsSet(fs)
 	n := old
 	if set["from"] || set["date"] {
 		from := *fromStr
 		if from == "" {
-			from = old.Start.In(c.zone).Format("15:04")
+			from = old.Start.In(c.dayLoc).Format("15:04")
 		}
 		if n.Start, err = c.tsTime(from, day); err != nil {
 			return err
@@ -434,14 +408,10 @@ func (c *tsCmd) edit(args []string) error {
 		if set["to"] || set["date"] {
 			to := *toStr
 			if to == "" {
-				to = old.End.In(c.zone).Format("15:04")
+				to = old.End.In(c.dayLoc).Format("15:04")
 			}
-			if n.End, err = c.tsTime(to, model.DateOf(n.Start)); err != nil {
+			if n.End, err = c.tsEnd(to, n.Start); err != nil {
 				return err
-			}
-			if n.End.Before(n.Start) && !strings.Contains(to, "-") {
-				d := model.DateOf(n.Start).AddDays(1)
-				n.End = time.Date(d.Year, d.Month, d.Day, n.End.Hour(), n.End.Minute(), 0, 0, c.zone)
 			}
 		} else {
 			n.End = n.Start.Add(old.End.Sub(old.Start)) // moving keeps the length
@@ -495,8 +465,8 @@ func (c *tsCmd) edit(args []string) error {
 	if _, err := c.store.PutObject(c.ctx, &nobj, model.Condition{IfMatch: obj.ETag}); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "changed %s: %s %s-%s %s\n", obj.UID, model.DateOf(n.Start.In(c.zone)),
-		n.Start.In(c.zone).Format("15:04"), n.End.In(c.zone).Format("15:04"), n.Title())
+	fmt.Fprintf(c.stdout, "changed %s: %s %s-%s %s\n", obj.UID, model.DateOf(n.Start.In(c.dayLoc)),
+		n.Start.In(c.dayLoc).Format("15:04"), n.End.In(c.dayLoc).Format("15:04"), n.Title())
 	return nil
 }
 
@@ -528,8 +498,8 @@ func (c *tsCmd) delete(args []string) error {
 	return nil
 }
 
-// periodFlags adds --period and returns the days of the period holding the
-// positional DATE (default today).
+// periodDays returns the first and last day of the period ("day", "week",
+// "month") holding the positional DATE (default today).
 func (c *tsCmd) periodDays(period string, pos []string) (model.LocalDate, model.LocalDate, error) {
 	ds := ""
 	if len(pos) > 0 {
@@ -590,7 +560,7 @@ func (c *tsCmd) approval(op string, args []string) error {
 
 // sheets loads the person's timesheets for [first, last].
 func (c *tsCmd) sheets(first, last model.LocalDate) ([]model.Timesheet, error) {
-	entries, err := timeEntries(c.env, c.cal, first, last, c.zone)
+	entries, err := timeEntries(c.env, c.cal, first, last, c.dayLoc)
 	if err != nil {
 		return nil, err
 	}
@@ -606,7 +576,7 @@ func (c *tsCmd) sheets(first, last model.LocalDate) ([]model.Timesheet, error) {
 	if err != nil {
 		return nil, err
 	}
-	return model.Timesheets(model.SheetInput{Person: c.person, First: first, Last: last, Zone: c.zone,
+	return model.Timesheets(model.SheetInput{Person: c.person, First: first, Last: last, Zone: c.dayLoc,
 		Entries: entries, Rule: &rule, DaysOff: offs, Approvals: apps}), nil
 }
 
@@ -661,8 +631,8 @@ func (c *tsCmd) show(args []string) error {
 		return err
 	}
 	if t, err := c.store.Timer(c.ctx, c.person); err == nil {
-		fmt.Fprintf(c.stdout, "timer running since %s (%s): %s\n", t.Start.In(c.zone).Format("2006-01-02 15:04"),
-			model.FormatHours(t.Elapsed(c.now())), dashIfEmpty(t.Activity))
+		fmt.Fprintf(c.stdout, "timer running since %s (%s): %s\n", t.Start.In(c.dayLoc).Format("2006-01-02 15:04"),
+			model.FormatHours(t.Elapsed(c.now())), dash(t.Activity))
 	}
 	for i := range sheets {
 		s := &sheets[i]
@@ -687,21 +657,14 @@ func (c *tsCmd) show(args []string) error {
 			if s.Overlapping(j) {
 				flags = append(flags, "OVERLAP")
 			}
-			if model.DateOf(e.Start.In(c.zone)) != s.Date || model.DateOf(e.End.Add(-1).In(c.zone)) != s.Date {
+			if model.DateOf(e.Start.In(c.dayLoc)) != s.Date || model.DateOf(e.End.Add(-1).In(c.dayLoc)) != s.Date {
 				flags = append(flags, "spans days")
 			}
-			fmt.Fprintf(c.stdout, "  %s-%s %6s  %-30s %-16s %s\n", e.Start.In(c.zone).Format("15:04"), e.End.In(c.zone).Format("15:04"),
+			fmt.Fprintf(c.stdout, "  %s-%s %6s  %-30s %-16s %s\n", e.Start.In(c.dayLoc).Format("15:04"), e.End.In(c.dayLoc).Format("15:04"),
 				model.FormatHours(e.End.Sub(e.Start)), e.Title(), strings.Join(flags, ","), e.UID)
 		}
 	}
 	return nil
-}
-
-func dashIfEmpty(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 func signed(d time.Duration) string {
@@ -746,9 +709,7 @@ func (c *tsCmd) report(args []string) error {
 	case "csv":
 		return writeReportCSV(c.stdout, r)
 	case "json":
-		enc := json.NewEncoder(c.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(reportJSONOf(r))
+		return writeJSON(c.stdout, reportJSONOf(r))
 	}
 	return writeReportTable(c.stdout, r)
 }

@@ -383,7 +383,7 @@ func FuzzTimesheetTime(f *testing.F) {
 	for _, s := range []string{"09:00", "23:59", "2026-11-20 09:30", "2026-11-20T09:30", "2026-11-20T09:30:00Z", "25:00", "", "2026-03-29 02:30"} {
 		f.Add(s)
 	}
-	c := &tsCmd{env: &env{}, zone: berlin}
+	c := &tsCmd{env: &env{}, dayLoc: berlin}
 	day := model.LocalDate{Year: 2026, Month: 3, Day: 29} // spring forward
 	f.Fuzz(func(t *testing.T, s string) {
 		v, err := c.tsTime(s, day)
