@@ -1,13 +1,17 @@
 package ics
 
 import (
-	"bytes"
 	"fmt"
 	"hash/fnv"
 	"io"
+	"io/fs"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"rota/model"
 )
@@ -34,11 +38,49 @@ func Decode(r io.Reader) ([]model.Object, error) {
 // DecodeAll is Decode that also reports the top-level components it left
 // out (VFREEBUSY, VAVAILABILITY, X- components), for import summaries.
 func DecodeAll(r io.Reader) ([]model.Object, []Skipped, error) {
-	b, err := io.ReadAll(r)
+	b, err := readAll(r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("ics: read: %w", err)
 	}
-	return decode(string(b))
+	// The text is read-only from here on, and b is not used again: no
+	// need for a copy of a file that may be large.
+	return decode(unsafe.String(unsafe.SliceData(b), len(b)))
+}
+
+// readAll is io.ReadAll that reads a file (or anything that knows its
+// length) into one buffer of the right size instead of doubling one.
+func readAll(r io.Reader) ([]byte, error) {
+	var size int64 = -1
+	switch v := r.(type) {
+	case interface{ Len() int }:
+		size = int64(v.Len())
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if st, err := v.Stat(); err == nil && st.Mode().IsRegular() {
+			size = st.Size()
+			if s, ok := r.(io.Seeker); ok {
+				if at, err := s.Seek(0, io.SeekCurrent); err == nil {
+					size -= at
+				}
+			}
+		}
+	}
+	if size < 0 || size > 1<<34 {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, size+1) // +1: EOF is seen without growing
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) { // the file grew
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // DecodeObject decodes one calendar object resource (a CalDAV PUT body):
@@ -127,16 +169,66 @@ func decode(s string) ([]model.Object, []Skipped, error) {
 			g.master = e
 		}
 	}
-	objs := make([]model.Object, 0, len(order))
-	var w writer
-	for _, g := range order {
-		o, err := g.object(&w)
-		if err != nil {
-			return nil, nil, err
-		}
-		objs = append(objs, o)
+	objs, err := build(order)
+	if err != nil {
+		return nil, nil, err
 	}
 	return objs, skipped, nil
+}
+
+// buildChunk is how many objects a worker of build takes at a time.
+const buildChunk = 256
+
+// build makes the object of every group, in order. A large file's groups
+// are independent once parsed and checked, so they are built on every CPU;
+// the error is the first in file order either way.
+func build(order []*group) ([]model.Object, error) {
+	objs := make([]model.Object, len(order))
+	n := (len(order) + buildChunk - 1) / buildChunk
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		var w writer
+		for i, g := range order {
+			o, err := g.object(&w)
+			if err != nil {
+				return nil, err
+			}
+			objs[i] = o
+		}
+		return objs, nil
+	}
+	errs := make([]error, n) // the first of each chunk
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			// Data of many objects shares a few large arrays (each
+			// object's slice capped at its length): one allocation per
+			// 256 KiB instead of one per object.
+			w := writer{slab: true}
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= n {
+					return
+				}
+				for i := k * buildChunk; i < min((k+1)*buildChunk, len(order)); i++ {
+					o, err := order[i].object(&w)
+					if err != nil {
+						errs[k] = err
+						break
+					}
+					objs[i] = o
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return objs, nil
 }
 
 // atMostOne lists the properties go-ical's encoder allows once
@@ -543,7 +635,7 @@ func (g *group) data(w *writer) []byte {
 		w.component(e.c)
 	}
 	w.end("VCALENDAR")
-	return bytes.Clone(w.buf)
+	return w.keep(w.buf)
 }
 
 func writeCalendarHead(w *writer, cal *component) {

@@ -1,8 +1,10 @@
 package ics
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The content-line parser. It keeps properties and parameters in input
@@ -145,7 +147,15 @@ func parse(s string) ([]*component, error) {
 		// implicit is the VCALENDAR made up for bare top-level components.
 		implicit *component
 	)
-	var fold strings.Builder
+	// Properties and parameters are kept in a few large arrays (each
+	// component's and property's slice capped at its length, so appending
+	// to one copies it out): a large file costs a few allocations per
+	// thousand properties instead of several per property. The properties
+	// of each open component collect in scratch[depth] until its END.
+	var (
+		a       arena
+		scratch [][]prop
+	)
 	for len(s) > 0 {
 		// Read one logical line starting at physical line lineN+1.
 		lineN++
@@ -159,8 +169,21 @@ func parse(s string) ([]*component, error) {
 		}
 		line = strings.TrimSuffix(line, "\r")
 		if len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
-			fold.Reset()
-			fold.WriteString(line)
+			// Measure the continuation lines, then join them in one
+			// allocation.
+			n, rest := len(line), s
+			for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
+				j := strings.IndexByte(rest, '\n')
+				var cont string
+				if j < 0 {
+					cont, rest = rest[1:], ""
+				} else {
+					cont, rest = rest[1:j], rest[j+1:]
+				}
+				n += len(strings.TrimSuffix(cont, "\r"))
+			}
+			b := make([]byte, 0, n)
+			b = append(b, line...)
 			for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
 				lineN++
 				j := strings.IndexByte(s, '\n')
@@ -170,14 +193,14 @@ func parse(s string) ([]*component, error) {
 				} else {
 					cont, s = s[1:j], s[j+1:]
 				}
-				fold.WriteString(strings.TrimSuffix(cont, "\r"))
+				b = append(b, strings.TrimSuffix(cont, "\r")...)
 			}
-			line = fold.String()
+			line = unsafe.String(unsafe.SliceData(b), len(b)) // b is not used again
 		}
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		p, err := parseLine(line, start)
+		p, err := a.parseLine(line, start)
 		if err != nil {
 			return nil, err
 		}
@@ -208,21 +231,26 @@ func parse(s string) ([]*component, error) {
 				parent.children = append(parent.children, c)
 			}
 			stack = append(stack, c)
+			if len(scratch) < len(stack) {
+				scratch = append(scratch, nil)
+			}
+			scratch[len(stack)-1] = scratch[len(stack)-1][:0]
 		case "END":
 			name := strings.ToUpper(strings.TrimSpace(p.value))
 			if len(stack) == 0 {
 				return nil, errorf(start, "END", "END:%s without BEGIN", name)
 			}
-			if cur := stack[len(stack)-1]; cur.name != name {
+			cur := stack[len(stack)-1]
+			if cur.name != name {
 				return nil, errorf(start, "END", "END:%s closes BEGIN:%s of line %d", name, cur.name, cur.line)
 			}
+			cur.props = a.keepProps(scratch[len(stack)-1])
 			stack = stack[:len(stack)-1]
 		default:
 			if len(stack) == 0 {
 				return nil, errorf(start, p.name, "property outside VCALENDAR")
 			}
-			cur := stack[len(stack)-1]
-			cur.props = append(cur.props, p)
+			scratch[len(stack)-1] = append(scratch[len(stack)-1], p)
 		}
 	}
 	if len(stack) > 0 {
@@ -248,9 +276,40 @@ func validName(s string) bool {
 	return true
 }
 
+// arena hands out slices of a few large arrays: parse's properties,
+// parameters and parameter values. Every slice it returns is capped at its
+// length, so an append to it moves it out instead of overwriting a
+// neighbour.
+type arena struct {
+	props  []prop
+	params []param
+	values []string
+}
+
+const arenaChunk = 4096
+
+func (a *arena) keepProps(ps []prop) []prop {
+	if len(ps) == 0 {
+		return nil
+	}
+	if len(ps) > cap(a.props)-len(a.props) {
+		a.props = make([]prop, 0, max(arenaChunk, len(ps)))
+	}
+	i := len(a.props)
+	a.props = append(a.props, ps...)
+	return a.props[i:len(a.props):len(a.props)]
+}
+
+// parseLine is the package's parseLine with its slices from a.
+func (a *arena) parseLine(line string, n int) (prop, error) {
+	p, err := parseLine(line, n, a)
+	return p, err
+}
+
 // parseLine splits one unfolded content line into name, parameters and
-// value (RFC 5545 section 3.1 grammar).
-func parseLine(line string, n int) (prop, error) {
+// value (RFC 5545 section 3.1 grammar). a, if not nil, provides the
+// parameter slices.
+func parseLine(line string, n int, a *arena) (prop, error) {
 	i := strings.IndexAny(line, ";:")
 	if i < 0 {
 		return prop{}, errorf(n, "", "not a content line (no colon): %q", clip(line))
@@ -259,8 +318,12 @@ func parseLine(line string, n int) (prop, error) {
 	if !validName(name) {
 		return prop{}, errorf(n, "", "invalid property name %q", clip(name))
 	}
-	p := prop{name: strings.ToUpper(name), line: n}
+	p := prop{name: upper(name), line: n}
 	s := line[i:]
+	var params []param // the line's parameters while it is read
+	if a != nil {
+		params = a.params[len(a.params):]
+	}
 	for s[0] == ';' {
 		s = s[1:]
 		eq := strings.IndexByte(s, '=')
@@ -272,7 +335,11 @@ func parseLine(line string, n int) (prop, error) {
 			return prop{}, errorf(n, p.name, "invalid parameter name %q", clip(pname))
 		}
 		s = s[eq+1:]
-		par := param{name: strings.ToUpper(pname)}
+		par := param{name: upper(pname)}
+		var values []string
+		if a != nil {
+			values = a.values[len(a.values):]
+		}
 		for {
 			var v string
 			if len(s) > 0 && s[0] == '"' {
@@ -294,7 +361,7 @@ func parseLine(line string, n int) (prop, error) {
 			if hasCtl(v) {
 				return prop{}, errorf(n, p.name, "parameter %s: control character", par.name)
 			}
-			par.values = append(par.values, v)
+			values = append(values, v)
 			if len(s) == 0 {
 				return prop{}, errorf(n, p.name, "not a content line (no colon after parameters)")
 			}
@@ -307,7 +374,17 @@ func parseLine(line string, n int) (prop, error) {
 			}
 			break
 		}
-		p.params = append(p.params, par)
+		par.values = values[:len(values):len(values)]
+		if a != nil {
+			a.keepValues(values)
+		}
+		params = append(params, par)
+	}
+	if len(params) > 0 {
+		p.params = params[:len(params):len(params)]
+		if a != nil {
+			a.keepParams(params)
+		}
 	}
 	p.value = s[1:]
 	if strings.IndexByte(p.value, '\r') >= 0 || strings.IndexByte(p.value, 0) >= 0 {
@@ -317,6 +394,37 @@ func parseLine(line string, n int) (prop, error) {
 		return prop{}, errorf(n, p.name, "value is not valid UTF-8 (save the file as UTF-8)")
 	}
 	return p, nil
+}
+
+// keepValues records that values (appended at the free end of a.values,
+// or moved to a new array when it did not fit) are in use.
+func (a *arena) keepValues(values []string) {
+	if len(a.values) < cap(a.values) && len(values) <= cap(a.values)-len(a.values) && &a.values[:len(a.values)+1][len(a.values)] == &values[0] {
+		a.values = a.values[:len(a.values)+len(values)]
+		return
+	}
+	// values outgrew the free end (append copied it): start a new array
+	// for the next lines.
+	a.values = make([]string, 0, arenaChunk)
+}
+
+func (a *arena) keepParams(params []param) {
+	if len(a.params) < cap(a.params) && len(params) <= cap(a.params)-len(a.params) && &a.params[:len(a.params)+1][len(a.params)] == &params[0] {
+		a.params = a.params[:len(a.params)+len(params)]
+		return
+	}
+	a.params = make([]param, 0, arenaChunk)
+}
+
+// upper is strings.ToUpper without the allocation for a name already in
+// upper case (nearly all).
+func upper(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' {
+			return strings.ToUpper(s)
+		}
+	}
+	return s
 }
 
 // hasCtl reports control characters other than HTAB (RFC 5545 section 3.1
@@ -341,6 +449,26 @@ func clip(s string) string {
 type writer struct {
 	buf  []byte
 	line []byte
+	// slab set: keep copies into shared arrays (a bulk decode) rather
+	// than one allocation each.
+	slab  bool
+	arena []byte
+}
+
+// arenaSize is the size of the arrays a slab writer copies into.
+const arenaSize = 256 << 10
+
+// keep returns a copy of b that later writes do not touch.
+func (w *writer) keep(b []byte) []byte {
+	if !w.slab || len(b) > arenaSize/4 {
+		return bytes.Clone(b)
+	}
+	if len(b) > cap(w.arena)-len(w.arena) {
+		w.arena = make([]byte, 0, arenaSize)
+	}
+	start := len(w.arena)
+	w.arena = append(w.arena, b...)
+	return w.arena[start:len(w.arena):len(w.arena)]
 }
 
 func (w *writer) begin(name string) { w.raw("BEGIN:" + name) }

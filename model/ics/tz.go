@@ -81,6 +81,7 @@ func knownName(tzid string) string {
 // zones resolves the TZIDs of one VCALENDAR.
 type zones struct {
 	defs map[string]*component // VTIMEZONE by TZID
+	mu   sync.Mutex            // guards got: objects are built concurrently
 	got  map[string]string     // resolved IANA names
 }
 
@@ -128,7 +129,10 @@ func newZones(cal *component) (*zones, error) {
 // resolve maps tzid to an IANA name and location; year is the year of the
 // value, used to compare a custom VTIMEZONE with IANA zones.
 func (z *zones) resolve(tzid string, year int) (string, *time.Location, error) {
-	if n, ok := z.got[tzid]; ok {
+	z.mu.Lock()
+	n, ok := z.got[tzid]
+	z.mu.Unlock()
+	if ok {
 		return n, loadIANA(n), nil
 	}
 	name := knownName(tzid)
@@ -150,10 +154,12 @@ func (z *zones) resolve(tzid string, year int) (string, *time.Location, error) {
 			}
 		}
 	}
+	z.mu.Lock()
 	if z.got == nil {
 		z.got = map[string]string{}
 	}
 	z.got[tzid] = name
+	z.mu.Unlock()
 	return name, loadIANA(name), nil
 }
 
