@@ -186,3 +186,182 @@ func (q *request) unavailable(ctx context.Context, c *model.Calendar, r model.Ra
 	}
 	return out, nil
 }
+
+// markConflicts records on each component of a PUT object whether it
+// clashes with what is stored (planner.Check: the same person or resource,
+// lead and lag buffers included), as X-ROTA-CONFLICT:TRUE, and drops a
+// stale mark when it no longer clashes. The PUT is accepted either way: a
+// client cannot override a refusal.
+//
+// The client's bytes are touched only when a mark changes, and then only
+// by adding or removing that one line in the component concerned (no
+// re-encoding, no SEQUENCE bump, which would read as a significant change
+// to attendees); the PUT then answers without an ETag (RFC 4791 section
+// 5.3.4), so the client fetches the stored version. Only events that hold
+// a team member or a resource are checked (X-ROTA-PERSON, a calendar made
+// for a person, X-ROTA-RESOURCES, ROOM or RESOURCE attendees): ordinary
+// calendars, where overlapping meetings are the user's business, cost
+// nothing. A recurring master is checked at its first instance; moved
+// instances are overrides and are checked where they now are.
+// It returns the conflicts found.
+func (q *request) markConflicts(ctx context.Context, obj *model.Object) ([]model.Conflict, error) {
+	if obj.Component != "" && obj.Component != "VEVENT" {
+		return nil, nil
+	}
+	evs, err := ics.Events(obj.Data)
+	if err != nil || len(evs) == 0 {
+		return nil, nil
+	}
+	floating := time.UTC
+	if q.cal.TimeZone != "" {
+		if z, err := model.LoadZone(q.cal.TimeZone); err == nil {
+			floating = z
+		}
+	}
+	var found []model.Conflict
+	want := make([]bool, len(evs))
+	change := false
+	for i := range evs {
+		ev := evs[i]
+		if ev.Person == "" {
+			ev.Person = q.cal.Person
+		}
+		if !holdsSomeone(&ev) || ev.Start.IsZero() {
+			want[i] = false
+		} else {
+			end := ev.End
+			if end.IsZero() {
+				end = ev.Start
+				if ev.AllDay {
+					end = ev.Start.AddDate(0, 0, 1)
+				}
+			}
+			cs, err := planner.Check(ctx, q.h.store, &ev, ev.Start, end, floating)
+			if err != nil {
+				return nil, err
+			}
+			found = append(found, cs...)
+			want[i] = len(cs) > 0
+		}
+		if want[i] != evs[i].Conflict {
+			change = true
+		}
+	}
+	if change {
+		data, ok := setConflictMarks(obj.Data, want)
+		if !ok {
+			return found, nil // layout not understood: store what the client sent
+		}
+		obj.Data = data
+	}
+	return found, nil
+}
+
+// holdsSomeone reports whether ev can clash in rota's sense.
+func holdsSomeone(ev *model.Event) bool {
+	if ev.Person != "" || len(ev.Resources) > 0 {
+		return true
+	}
+	for _, p := range ev.Participants {
+		if p.Type == model.TypeRoom || p.Type == model.TypeResource {
+			return true
+		}
+	}
+	return false
+}
+
+// setConflictMarks rewrites the X-ROTA-CONFLICT line of each top-level
+// VEVENT, VTODO or VJOURNAL of data: want is indexed like ics.Events (the
+// order of the document, the master swapped to the front). Other lines are
+// left exactly as they are. ok is false when the components cannot be
+// matched up.
+func setConflictMarks(data []byte, want []bool) ([]byte, bool) {
+	nl := "\n"
+	if bytes.Contains(data, []byte("\r\n")) {
+		nl = "\r\n"
+	}
+	lines := strings.Split(string(data), "\n")
+	type block struct {
+		end    int // index of the component's END line
+		hasRID bool
+		marks  []int // own-level X-ROTA-CONFLICT lines
+	}
+	var blocks []*block
+	var cur *block
+	depth := 0
+	for i, raw := range lines {
+		l := strings.TrimSuffix(raw, "\r")
+		if l == "" || l[0] == ' ' || l[0] == '\t' {
+			continue
+		}
+		name := strings.ToUpper(l)
+		if j := strings.IndexAny(name, ";:"); j >= 0 {
+			name = name[:j]
+		}
+		value := ""
+		if j := strings.IndexByte(l, ':'); j >= 0 {
+			value = strings.ToUpper(strings.TrimSpace(l[j+1:]))
+		}
+		switch name {
+		case "BEGIN":
+			depth++
+			if depth == 2 && (value == "VEVENT" || value == "VTODO" || value == "VJOURNAL") {
+				cur = &block{}
+				blocks = append(blocks, cur)
+			}
+			continue
+		case "END":
+			if depth == 2 && cur != nil {
+				cur.end = i
+				cur = nil
+			}
+			depth--
+			continue
+		}
+		if depth == 2 && cur != nil {
+			switch name {
+			case "RECURRENCE-ID":
+				cur.hasRID = true
+			case "X-ROTA-CONFLICT":
+				cur.marks = append(cur.marks, i)
+			}
+		}
+	}
+	if len(blocks) != len(want) || cur != nil {
+		return nil, false
+	}
+	for i, b := range blocks {
+		if !b.hasRID && i > 0 {
+			blocks[0], blocks[i] = blocks[i], blocks[0]
+			break
+		}
+	}
+	drop := map[int]bool{}
+	insert := map[int]bool{}
+	for i, b := range blocks {
+		for _, m := range b.marks {
+			drop[m] = true
+			for k := m + 1; k < len(lines) && len(lines[k]) > 0 && (lines[k][0] == ' ' || lines[k][0] == '\t'); k++ {
+				drop[k] = true
+			}
+		}
+		if want[i] {
+			insert[b.end] = true
+		}
+	}
+	var out strings.Builder
+	out.Grow(len(data) + 32)
+	for i, raw := range lines {
+		if insert[i] {
+			out.WriteString("X-ROTA-CONFLICT:TRUE" + nl)
+		}
+		if drop[i] {
+			continue
+		}
+		out.WriteString(raw)
+		if i < len(lines)-1 {
+			out.WriteString("\n")
+		}
+	}
+	return []byte(out.String()), true
+}

@@ -210,6 +210,14 @@ func (q *request) put() {
 		return
 	}
 	ctx := q.r.Context()
+	conflicts, err := q.markConflicts(ctx, &obj)
+	if err != nil {
+		q.h.fail(q.w, q.r, err)
+		return
+	}
+	for _, c := range conflicts {
+		q.h.log.Info("caldav: PUT saved with a conflict", "path", q.r.URL.Path, "user", q.user, "conflict", c.Error())
+	}
 	// A UID held by another resource is refused by the store as a
 	// conflict; uidConflict then tells it from a lost If-Match race.
 	created, err := q.h.store.PutObject(ctx, &obj, cond)

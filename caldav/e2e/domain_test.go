@@ -184,3 +184,56 @@ func (e *env) doAsPassword(user, password, method, path, body string, hdr ...str
 	b, _ := io.ReadAll(res.Body)
 	return resp{code: res.StatusCode, hdr: res.Header, body: string(b)}
 }
+
+// TestConflictRecorded: a PUT that double-books a team member (buffers
+// included) is accepted, recorded with X-ROTA-CONFLICT:TRUE added to the
+// clashing component only, and answered without an ETag (RFC 4791 section
+// 5.3.4); moving it clear drops the mark. Events holding no team member
+// or resource are stored byte for byte with their ETag.
+func TestConflictRecorded(t *testing.T) {
+	e := newEnv(t)
+	a := event("a", ":20260305T100000Z", ":20260305T110000Z", "SUMMARY:A", "X-ROTA-PERSON:anna", "X-ROTA-LAG:PT30M")
+	if r := e.put("a.ics", a).must(t, 201, "PUT a"); r.hdr.Get("ETag") == "" {
+		t.Errorf("no conflict, yet no ETag")
+	}
+	b := event("b", ":20260305T111000Z", ":20260305T115000Z", "SUMMARY:B", "X-ROTA-PERSON:anna")
+	r := e.put("b.ics", b).must(t, 201, "PUT b clashing with a's lag")
+	if r.hdr.Get("ETag") != "" {
+		t.Errorf("stored data changed, yet ETag %q", r.hdr.Get("ETag"))
+	}
+	stored := e.do("GET", calPath+"b.ics", "").must(t, 200, "GET b").body
+	if want := strings.Replace(b, "END:VEVENT", "X-ROTA-CONFLICT:TRUE\r\nEND:VEVENT", 1); stored != want {
+		t.Errorf("stored b:\n%s\nwant:\n%s", stored, want)
+	}
+	if got := e.do("GET", calPath+"a.ics", "").body; got != a {
+		t.Errorf("a changed:\n%s", got)
+	}
+	// The client moves b clear, sending back what it fetched.
+	moved := strings.Replace(strings.Replace(stored, "20260305T111000Z", "20260305T120000Z", 1), "20260305T115000Z", "20260305T123000Z", 1)
+	e.put("b.ics", moved).must(t, 204, "move b clear")
+	if got := e.do("GET", calPath+"b.ics", "").body; got != strings.Replace(moved, "X-ROTA-CONFLICT:TRUE\r\n", "", 1) {
+		t.Errorf("mark not dropped:\n%s", got)
+	}
+
+	// A series of anna's; one instance moved onto a: only the override is marked.
+	series := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//e2e//EN\r\n" +
+		"BEGIN:VEVENT\r\nUID:s\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260302T140000Z\r\nDTEND:20260302T150000Z\r\nRRULE:FREQ=DAILY;COUNT=5\r\nSUMMARY:S\r\nX-ROTA-PERSON:anna\r\nEND:VEVENT\r\n" +
+		"BEGIN:VEVENT\r\nUID:s\r\nDTSTAMP:20260101T000000Z\r\nRECURRENCE-ID:20260305T140000Z\r\nDTSTART:20260305T103000Z\r\nDTEND:20260305T113000Z\r\nSUMMARY:S moved\r\nX-ROTA-PERSON:anna\r\n" +
+		"BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT5M\r\nDESCRIPTION:x\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	e.put("s.ics", series).must(t, 201, "PUT series")
+	got := e.do("GET", calPath+"s.ics", "").body
+	if want := strings.Replace(series, "END:VALARM\r\nEND:VEVENT", "END:VALARM\r\nX-ROTA-CONFLICT:TRUE\r\nEND:VEVENT", 1); got != want {
+		t.Errorf("stored series:\n%s\nwant:\n%s", got, want)
+	}
+
+	// Overlaps without a team member are the user's business.
+	x := event("x", ":20260305T100000Z", ":20260305T110000Z", "SUMMARY:X")
+	y := event("y", ":20260305T100000Z", ":20260305T110000Z", "SUMMARY:Y", "ATTENDEE:mailto:z@example.com")
+	e.put("x.ics", x).must(t, 201, "PUT x")
+	if r := e.put("y.ics", y).must(t, 201, "PUT y"); r.hdr.Get("ETag") == "" {
+		t.Errorf("plain overlap lost its ETag")
+	}
+	if got := e.do("GET", calPath+"y.ics", "").body; got != y {
+		t.Errorf("plain overlap changed:\n%s", got)
+	}
+}
