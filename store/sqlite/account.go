@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"rota/model"
@@ -20,20 +19,16 @@ func (s *Store) PutUser(ctx context.Context, u model.User) error {
 	if created.IsZero() {
 		created = s.now()
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO users (name, password_hash, person, created) VALUES (?, ?, ?, ?)
-			ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, person = excluded.person`,
-			u.Name, u.PasswordHash, u.Person, created.UnixNano()); err != nil {
-			return err
-		}
-		_, err := nextSeq(ctx, tx, 1)
-		return err
-	})
+	_, err := s.exec(ctx, `INSERT INTO users (name, password_hash, person, created) VALUES (?, ?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, person = excluded.person`,
+		u.Name, u.PasswordHash, u.Person, created.UnixNano())
 	if err != nil {
 		return fmt.Errorf("store: put user %q: %w", u.Name, err)
 	}
 	return nil
 }
+
+const userColumns = `name, password_hash, person, created`
 
 func scanUser(row scanner) (model.User, error) {
 	var u model.User
@@ -47,10 +42,7 @@ func scanUser(row scanner) (model.User, error) {
 
 // User returns the login name, or model.ErrNotFound.
 func (s *Store) User(ctx context.Context, name string) (model.User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT name, password_hash, person, created FROM users WHERE name = ?`, name))
-	if errors.Is(err, sql.ErrNoRows) {
-		err = model.ErrNotFound
-	}
+	u, err := queryOne(ctx, s.r, scanUser, `SELECT `+userColumns+` FROM users WHERE name = ?`, name)
 	if err != nil {
 		return u, fmt.Errorf("store: get user %q: %w", name, err)
 	}
@@ -59,20 +51,8 @@ func (s *Store) User(ctx context.Context, name string) (model.User, error) {
 
 // Users lists every login by name.
 func (s *Store) Users(ctx context.Context) ([]model.User, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT name, password_hash, person, created FROM users ORDER BY name`)
+	out, err := queryAll(ctx, s.r, scanUser, `SELECT `+userColumns+` FROM users ORDER BY name`)
 	if err != nil {
-		return nil, fmt.Errorf("store: list users: %w", err)
-	}
-	defer rows.Close()
-	var out []model.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list users: %w", err)
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: list users: %w", err)
 	}
 	return out, nil
@@ -81,21 +61,7 @@ func (s *Store) Users(ctx context.Context) ([]model.User, error) {
 // DeleteUser removes the login name (not its calendars), or returns
 // model.ErrNotFound.
 func (s *Store) DeleteUser(ctx context.Context, name string) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE name = ?`, name)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return model.ErrNotFound
-		}
-		_, err = nextSeq(ctx, tx, 1)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("store: delete user %q: %w", name, err)
-	}
-	return nil
+	return s.deleteRow(ctx, fmt.Sprintf("delete user %q", name), `DELETE FROM users WHERE name = ?`, name)
 }
 
 // CreateFeed stores a webcal feed and sets f.Created. Errors:
@@ -154,20 +120,8 @@ func (s *Store) Feeds(ctx context.Context, owner string) ([]model.Feed, error) {
 		q += ` WHERE owner = ?`
 		args = append(args, owner)
 	}
-	rows, err := s.r.QueryContext(ctx, q+` ORDER BY created, token`, args...)
+	out, err := queryAll(ctx, s.r, scanFeed, q+` ORDER BY created, token`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: list feeds: %w", err)
-	}
-	defer rows.Close()
-	var out []model.Feed
-	for rows.Next() {
-		f, err := scanFeed(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list feeds: %w", err)
-		}
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: list feeds: %w", err)
 	}
 	return out, nil
@@ -176,10 +130,7 @@ func (s *Store) Feeds(ctx context.Context, owner string) ([]model.Feed, error) {
 // FeedByToken returns the live feed with token, or model.ErrNotFound
 // (also for a revoked one).
 func (s *Store) FeedByToken(ctx context.Context, token string) (model.Feed, error) {
-	f, err := scanFeed(s.r.QueryRowContext(ctx, `SELECT `+feedColumns+` FROM feeds WHERE token = ?`, token))
-	if errors.Is(err, sql.ErrNoRows) {
-		err = model.ErrNotFound
-	}
+	f, err := queryOne(ctx, s.r, scanFeed, `SELECT `+feedColumns+` FROM feeds WHERE token = ?`, token)
 	if err != nil {
 		return f, fmt.Errorf("store: get feed: %w", err)
 	}
@@ -188,19 +139,5 @@ func (s *Store) FeedByToken(ctx context.Context, token string) (model.Feed, erro
 
 // RevokeFeed deletes the feed with token, or returns model.ErrNotFound.
 func (s *Store) RevokeFeed(ctx context.Context, token string) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM feeds WHERE token = ?`, token)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return model.ErrNotFound
-		}
-		_, err = nextSeq(ctx, tx, 1)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("store: revoke feed: %w", err)
-	}
-	return nil
+	return s.deleteRow(ctx, "revoke feed", `DELETE FROM feeds WHERE token = ?`, token)
 }

@@ -85,8 +85,6 @@ func calendarJSON(c *model.Calendar) (reminders, props string, err error) {
 	return reminders, props, nil
 }
 
-type scanner interface{ Scan(dest ...any) error }
-
 func scanCalendar(row scanner) (model.Calendar, error) {
 	var (
 		c                        model.Calendar
@@ -125,21 +123,8 @@ func (s *Store) Calendars(ctx context.Context, owner string) ([]model.Calendar, 
 		q += ` WHERE owner = ?`
 		args = append(args, owner)
 	}
-	q += ` ORDER BY sort_order, name, owner`
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	out, err := queryAll(ctx, s.r, scanCalendar, q+` ORDER BY sort_order, name, owner`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: list calendars: %w", err)
-	}
-	defer rows.Close()
-	var out []model.Calendar
-	for rows.Next() {
-		c, err := scanCalendar(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list calendars: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: list calendars: %w", err)
 	}
 	return out, nil
@@ -147,10 +132,7 @@ func (s *Store) Calendars(ctx context.Context, owner string) ([]model.Calendar, 
 
 // Calendar returns owner's calendar called name, or model.ErrNotFound.
 func (s *Store) Calendar(ctx context.Context, owner, name string) (model.Calendar, error) {
-	c, err := scanCalendar(s.r.QueryRowContext(ctx, `SELECT `+calendarColumns+` FROM calendars WHERE owner = ? AND name = ?`, owner, name))
-	if errors.Is(err, sql.ErrNoRows) {
-		err = model.ErrNotFound
-	}
+	c, err := queryOne(ctx, s.r, scanCalendar, `SELECT `+calendarColumns+` FROM calendars WHERE owner = ? AND name = ?`, owner, name)
 	if err != nil {
 		return c, fmt.Errorf("store: get calendar %q: %w", name, err)
 	}
@@ -159,10 +141,7 @@ func (s *Store) Calendar(ctx context.Context, owner, name string) (model.Calenda
 
 // CalendarByID returns the calendar with id, or model.ErrNotFound.
 func (s *Store) CalendarByID(ctx context.Context, id int64) (model.Calendar, error) {
-	c, err := scanCalendar(s.r.QueryRowContext(ctx, `SELECT `+calendarColumns+` FROM calendars WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		err = model.ErrNotFound
-	}
+	c, err := queryOne(ctx, s.r, scanCalendar, `SELECT `+calendarColumns+` FROM calendars WHERE id = ?`, id)
 	if err != nil {
 		return c, fmt.Errorf("store: get calendar %d: %w", id, err)
 	}
@@ -223,20 +202,5 @@ func (s *Store) UpdateCalendar(ctx context.Context, c *model.Calendar) error {
 // DeleteCalendar removes the calendar id with its objects, index rows,
 // tombstones and feeds. It returns model.ErrNotFound when there is none.
 func (s *Store) DeleteCalendar(ctx context.Context, id int64) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM calendars WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return model.ErrNotFound
-		}
-		// Other processes notice through Head.
-		_, err = nextSeq(ctx, tx, 1)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("store: delete calendar %d: %w", id, err)
-	}
-	return nil
+	return s.deleteRow(ctx, fmt.Sprintf("delete calendar %d", id), `DELETE FROM calendars WHERE id = ?`, id)
 }

@@ -20,58 +20,49 @@ func (s *Store) PutPerson(ctx context.Context, p model.Person) error {
 	if err := p.Validate(); err != nil {
 		return fmt.Errorf("store: put person %q: %w", p.Name, err)
 	}
-	now := s.now()
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO people (name, display_name, email, specialization, created) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (name) DO UPDATE SET display_name = excluded.display_name, email = excluded.email,
-			specialization = excluded.specialization`, p.Name, p.DisplayName, p.Email, p.Specialization, now.UnixNano())
-		return err
-	})
+	_, err := s.exec(ctx, `INSERT INTO people (name, display_name, email, specialization, created) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET display_name = excluded.display_name, email = excluded.email,
+		specialization = excluded.specialization`, p.Name, p.DisplayName, p.Email, p.Specialization, s.now().UnixNano())
 	if err != nil {
 		return fmt.Errorf("store: put person %q: %w", p.Name, err)
 	}
 	return nil
 }
 
+const personColumns = `name, display_name, email, specialization, created`
+
+func scanPerson(row scanner) (model.Person, error) {
+	var p model.Person
+	var created int64
+	err := row.Scan(&p.Name, &p.DisplayName, &p.Email, &p.Specialization, &created)
+	p.Created = fromNanos(created)
+	return p, err
+}
+
 // People lists the team members by name.
 func (s *Store) People(ctx context.Context) ([]model.Person, error) {
-	return s.people(ctx, `SELECT name, display_name, email, specialization, created FROM people ORDER BY name`)
+	out, err := queryAll(ctx, s.r, scanPerson, `SELECT `+personColumns+` FROM people ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("store: people: %w", err)
+	}
+	return out, nil
 }
 
 // Person returns one team member, or model.ErrNotFound.
 func (s *Store) Person(ctx context.Context, name string) (model.Person, error) {
-	ps, err := s.people(ctx, `SELECT name, display_name, email, specialization, created FROM people WHERE name = ?`, name)
-	if err == nil && len(ps) == 0 {
-		err = fmt.Errorf("no team member %q (add one with rota schedule person add): %w", name, model.ErrNotFound)
+	p, err := queryOne(ctx, s.r, scanPerson, `SELECT `+personColumns+` FROM people WHERE name = ?`, name)
+	if errors.Is(err, model.ErrNotFound) {
+		err = fmt.Errorf("no team member %q (add one with rota schedule person add): %w", name, err)
 	}
 	if err != nil {
 		return model.Person{}, fmt.Errorf("store: person %q: %w", name, err)
 	}
-	return ps[0], nil
-}
-
-func (s *Store) people(ctx context.Context, q string, args ...any) ([]model.Person, error) {
-	rows, err := s.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []model.Person
-	for rows.Next() {
-		var p model.Person
-		var created int64
-		if err := rows.Scan(&p.Name, &p.DisplayName, &p.Email, &p.Specialization, &created); err != nil {
-			return nil, err
-		}
-		p.Created = fromNanos(created)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return p, nil
 }
 
 // DeletePerson removes a team member, or returns model.ErrNotFound.
 func (s *Store) DeletePerson(ctx context.Context, name string) error {
-	return s.deleteRow(ctx, "person "+name, `DELETE FROM people WHERE name = ?`, name)
+	return s.deleteRow(ctx, "delete person "+name, `DELETE FROM people WHERE name = ?`, name)
 }
 
 // PutResource creates or replaces a room or piece of equipment.
@@ -79,15 +70,11 @@ func (s *Store) PutResource(ctx context.Context, r model.Resource) error {
 	if err := r.Validate(); err != nil {
 		return fmt.Errorf("store: put resource %q: %w", r.Name, err)
 	}
-	now := s.now()
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO resources (name, kind, description, capacity, quantity, out_of_service, active, created)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, description = excluded.description, capacity = excluded.capacity,
-			quantity = excluded.quantity, out_of_service = excluded.out_of_service, active = excluded.active`,
-			r.Name, string(r.Kind), r.Description, r.Capacity, r.Quantity, r.OutOfService, r.Active, now.UnixNano())
-		return err
-	})
+	_, err := s.exec(ctx, `INSERT INTO resources (name, kind, description, capacity, quantity, out_of_service, active, created)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, description = excluded.description, capacity = excluded.capacity,
+		quantity = excluded.quantity, out_of_service = excluded.out_of_service, active = excluded.active`,
+		r.Name, string(r.Kind), r.Description, r.Capacity, r.Quantity, r.OutOfService, r.Active, s.now().UnixNano())
 	if err != nil {
 		return fmt.Errorf("store: put resource %q: %w", r.Name, err)
 	}
@@ -96,24 +83,15 @@ func (s *Store) PutResource(ctx context.Context, r model.Resource) error {
 
 // Resources lists rooms and equipment by name.
 func (s *Store) Resources(ctx context.Context) ([]model.Resource, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT name, kind, description, capacity, quantity, out_of_service, active, created
-		FROM resources ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("store: resources: %w", err)
-	}
-	defer rows.Close()
-	var out []model.Resource
-	for rows.Next() {
+	out, err := queryAll(ctx, s.r, func(row scanner) (model.Resource, error) {
 		var r model.Resource
 		var kind string
 		var created int64
-		if err := rows.Scan(&r.Name, &kind, &r.Description, &r.Capacity, &r.Quantity, &r.OutOfService, &r.Active, &created); err != nil {
-			return nil, fmt.Errorf("store: resources: %w", err)
-		}
+		err := row.Scan(&r.Name, &kind, &r.Description, &r.Capacity, &r.Quantity, &r.OutOfService, &r.Active, &created)
 		r.Kind, r.Created = model.ResourceKind(kind), fromNanos(created)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+		return r, err
+	}, `SELECT name, kind, description, capacity, quantity, out_of_service, active, created FROM resources ORDER BY name`)
+	if err != nil {
 		return nil, fmt.Errorf("store: resources: %w", err)
 	}
 	return out, nil
@@ -121,24 +99,7 @@ func (s *Store) Resources(ctx context.Context) ([]model.Resource, error) {
 
 // DeleteResource removes a resource, or returns model.ErrNotFound.
 func (s *Store) DeleteResource(ctx context.Context, name string) error {
-	return s.deleteRow(ctx, "resource "+name, `DELETE FROM resources WHERE name = ?`, name)
-}
-
-func (s *Store) deleteRow(ctx context.Context, what, q string, args ...any) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return model.ErrNotFound
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("store: delete %s: %w", what, err)
-	}
-	return nil
+	return s.deleteRow(ctx, "delete resource "+name, `DELETE FROM resources WHERE name = ?`, name)
 }
 
 // CreateSchedule stores a new schedule definition and sets its ID, Created
@@ -222,7 +183,7 @@ const scheduleCols = `id, owner, name, calendar_id, definition, created, modifie
 
 // Schedules lists owner's schedules by name ("" = every owner's).
 func (s *Store) Schedules(ctx context.Context, owner string) ([]model.Schedule, error) {
-	out, err := s.schedules(ctx, `SELECT `+scheduleCols+` FROM schedules WHERE ? = '' OR owner = ? ORDER BY name, id`, owner, owner)
+	out, err := queryAll(ctx, s.r, scanSchedule, `SELECT `+scheduleCols+` FROM schedules WHERE ? = '' OR owner = ? ORDER BY name, id`, owner, owner)
 	if err != nil {
 		return nil, fmt.Errorf("store: schedules: %w", err)
 	}
@@ -231,57 +192,47 @@ func (s *Store) Schedules(ctx context.Context, owner string) ([]model.Schedule, 
 
 // Schedule returns owner's schedule called name, or model.ErrNotFound.
 func (s *Store) Schedule(ctx context.Context, owner, name string) (model.Schedule, error) {
-	out, err := s.schedules(ctx, `SELECT `+scheduleCols+` FROM schedules WHERE owner = ? AND name = ?`, owner, name)
-	if err == nil && len(out) == 0 {
-		err = fmt.Errorf("no schedule %q (see rota schedule list): %w", name, model.ErrNotFound)
+	sc, err := queryOne(ctx, s.r, scanSchedule, `SELECT `+scheduleCols+` FROM schedules WHERE owner = ? AND name = ?`, owner, name)
+	if errors.Is(err, model.ErrNotFound) {
+		err = fmt.Errorf("no schedule %q (see rota schedule list): %w", name, err)
 	}
 	if err != nil {
 		return model.Schedule{}, fmt.Errorf("store: schedule %q: %w", name, err)
 	}
-	return out[0], nil
+	return sc, nil
 }
 
 // ScheduleByID returns a schedule, or model.ErrNotFound.
 func (s *Store) ScheduleByID(ctx context.Context, id int64) (model.Schedule, error) {
-	out, err := s.schedules(ctx, `SELECT `+scheduleCols+` FROM schedules WHERE id = ?`, id)
-	if err == nil && len(out) == 0 {
-		err = model.ErrNotFound
-	}
+	sc, err := queryOne(ctx, s.r, scanSchedule, `SELECT `+scheduleCols+` FROM schedules WHERE id = ?`, id)
 	if err != nil {
 		return model.Schedule{}, fmt.Errorf("store: schedule %d: %w", id, err)
 	}
-	return out[0], nil
+	return sc, nil
 }
 
-func (s *Store) schedules(ctx context.Context, q string, args ...any) ([]model.Schedule, error) {
-	rows, err := s.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
+// scanSchedule reads a row of scheduleCols: the JSON definition, with the
+// columns that are the truth for ID, owner, name, calendar and times.
+func scanSchedule(row scanner) (model.Schedule, error) {
+	var sc model.Schedule
+	var id, calID, created, modified int64
+	var owner, name string
+	var def []byte
+	if err := row.Scan(&id, &owner, &name, &calID, &def, &created, &modified); err != nil {
+		return sc, err
 	}
-	defer rows.Close()
-	var out []model.Schedule
-	for rows.Next() {
-		var sc model.Schedule
-		var id, calID, created, modified int64
-		var owner, name string
-		var def []byte
-		if err := rows.Scan(&id, &owner, &name, &calID, &def, &created, &modified); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(def, &sc); err != nil {
-			return nil, fmt.Errorf("schedule %d: stored definition: %w", id, err)
-		}
-		sc.ID, sc.Owner, sc.Name, sc.CalendarID = id, owner, name, calID
-		sc.Created, sc.Modified = fromNanos(created), fromNanos(modified)
-		out = append(out, sc)
+	if err := json.Unmarshal(def, &sc); err != nil {
+		return sc, fmt.Errorf("schedule %d: stored definition: %w", id, err)
 	}
-	return out, rows.Err()
+	sc.ID, sc.Owner, sc.Name, sc.CalendarID = id, owner, name, calID
+	sc.Created, sc.Modified = fromNanos(created), fromNanos(modified)
+	return sc, nil
 }
 
 // DeleteSchedule removes a schedule definition, or returns
 // model.ErrNotFound. Its occurrences are objects: the caller deletes them.
 func (s *Store) DeleteSchedule(ctx context.Context, id int64) error {
-	return s.deleteRow(ctx, fmt.Sprintf("schedule %d", id), `DELETE FROM schedules WHERE id = ?`, id)
+	return s.deleteRow(ctx, fmt.Sprintf("delete schedule %d", id), `DELETE FROM schedules WHERE id = ?`, id)
 }
 
 // PutAvailability creates (ID 0) or replaces (by ID) an availability and
@@ -342,7 +293,8 @@ func (s *Store) PutAvailability(ctx context.Context, a *model.Availability) erro
 
 // Availabilities lists owner's availabilities by name ("" = all owners).
 func (s *Store) Availabilities(ctx context.Context, owner string) ([]model.Availability, error) {
-	out, err := s.availabilities(ctx, `WHERE ? = '' OR owner = ? ORDER BY name, id`, owner, owner)
+	out, err := queryAll(ctx, s.r, scanAvailability, `SELECT `+availabilityColumns+` FROM availabilities
+		WHERE ? = '' OR owner = ? ORDER BY name, id`, owner, owner)
 	if err != nil {
 		return nil, fmt.Errorf("store: availabilities: %w", err)
 	}
@@ -352,62 +304,48 @@ func (s *Store) Availabilities(ctx context.Context, owner string) ([]model.Avail
 // AvailabilityFor returns the availability of a person (calID 0) or of a
 // calendar (person ""), or model.ErrNotFound.
 func (s *Store) AvailabilityFor(ctx context.Context, person string, calID int64) (model.Availability, error) {
-	var out []model.Availability
-	var err error
+	q, arg := `SELECT `+availabilityColumns+` FROM availabilities WHERE person = ? AND calendar_id IS NULL ORDER BY id LIMIT 1`, any(person)
 	if calID != 0 {
-		out, err = s.availabilities(ctx, `WHERE calendar_id = ? ORDER BY id LIMIT 1`, calID)
-	} else {
-		out, err = s.availabilities(ctx, `WHERE person = ? AND calendar_id IS NULL ORDER BY id LIMIT 1`, person)
+		q, arg = `SELECT `+availabilityColumns+` FROM availabilities WHERE calendar_id = ? ORDER BY id LIMIT 1`, calID
 	}
-	if err == nil && len(out) == 0 {
-		err = model.ErrNotFound
-	}
+	a, err := queryOne(ctx, s.r, scanAvailability, q, arg)
 	if err != nil {
 		return model.Availability{}, fmt.Errorf("store: availability of %q/%d: %w", person, calID, err)
 	}
-	return out[0], nil
+	return a, nil
 }
 
-func (s *Store) availabilities(ctx context.Context, where string, args ...any) ([]model.Availability, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, owner, name, person, calendar_id, definition, created, modified FROM availabilities `+where, args...)
-	if err != nil {
-		return nil, err
+const availabilityColumns = `id, owner, name, person, calendar_id, definition, created, modified`
+
+// scanAvailability reads a row of availabilityColumns like scanSchedule.
+func scanAvailability(row scanner) (model.Availability, error) {
+	var a model.Availability
+	var id, created, modified int64
+	var cal sql.NullInt64
+	var owner, name, person string
+	var def []byte
+	if err := row.Scan(&id, &owner, &name, &person, &cal, &def, &created, &modified); err != nil {
+		return a, err
 	}
-	defer rows.Close()
-	var out []model.Availability
-	for rows.Next() {
-		var a model.Availability
-		var id, created, modified int64
-		var cal sql.NullInt64
-		var owner, name, person string
-		var def []byte
-		if err := rows.Scan(&id, &owner, &name, &person, &cal, &def, &created, &modified); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(def, &a); err != nil {
-			return nil, fmt.Errorf("availability %d: stored definition: %w", id, err)
-		}
-		a.ID, a.Owner, a.Name, a.Person, a.CalendarID = id, owner, name, person, cal.Int64
-		a.Created, a.Modified = fromNanos(created), fromNanos(modified)
-		out = append(out, a)
+	if err := json.Unmarshal(def, &a); err != nil {
+		return a, fmt.Errorf("availability %d: stored definition: %w", id, err)
 	}
-	return out, rows.Err()
+	a.ID, a.Owner, a.Name, a.Person, a.CalendarID = id, owner, name, person, cal.Int64
+	a.Created, a.Modified = fromNanos(created), fromNanos(modified)
+	return a, nil
 }
 
 // DeleteAvailability removes an availability, or returns model.ErrNotFound.
 func (s *Store) DeleteAvailability(ctx context.Context, id int64) error {
-	return s.deleteRow(ctx, fmt.Sprintf("availability %d", id), `DELETE FROM availabilities WHERE id = ?`, id)
+	return s.deleteRow(ctx, fmt.Sprintf("delete availability %d", id), `DELETE FROM availabilities WHERE id = ?`, id)
 }
 
 // PutSlotSettings sets a calendar's booking rules.
 func (s *Store) PutSlotSettings(ctx context.Context, calID int64, st model.SlotSettings) error {
 	def, err := json.Marshal(st)
 	if err == nil {
-		err = s.write(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, `INSERT INTO slot_settings (calendar_id, settings) VALUES (?, ?)
-				ON CONFLICT (calendar_id) DO UPDATE SET settings = excluded.settings`, calID, def)
-			return err
-		})
+		_, err = s.exec(ctx, `INSERT INTO slot_settings (calendar_id, settings) VALUES (?, ?)
+			ON CONFLICT (calendar_id) DO UPDATE SET settings = excluded.settings`, calID, def)
 	}
 	if err != nil {
 		return fmt.Errorf("store: put slot settings of calendar %d: %w", calID, err)
@@ -417,15 +355,14 @@ func (s *Store) PutSlotSettings(ctx context.Context, calID int64, st model.SlotS
 
 // SlotSettings returns a calendar's booking rules, or model.ErrNotFound.
 func (s *Store) SlotSettings(ctx context.Context, calID int64) (model.SlotSettings, error) {
-	var st model.SlotSettings
-	var def []byte
-	err := s.r.QueryRowContext(ctx, `SELECT settings FROM slot_settings WHERE calendar_id = ?`, calID).Scan(&def)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = model.ErrNotFound
-	}
-	if err == nil {
-		err = json.Unmarshal(def, &st)
-	}
+	st, err := queryOne(ctx, s.r, func(row scanner) (model.SlotSettings, error) {
+		var st model.SlotSettings
+		var def []byte
+		if err := row.Scan(&def); err != nil {
+			return st, err
+		}
+		return st, json.Unmarshal(def, &st)
+	}, `SELECT settings FROM slot_settings WHERE calendar_id = ?`, calID)
 	if err != nil {
 		return st, fmt.Errorf("store: slot settings of calendar %d: %w", calID, err)
 	}

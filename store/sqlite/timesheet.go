@@ -70,28 +70,20 @@ func (s *Store) Approval(ctx context.Context, person string, d model.LocalDate) 
 // Approvals returns the stored approval states of person's days in
 // [first, last]; days with no row (open) are left out.
 func (s *Store) Approvals(ctx context.Context, person string, first, last model.LocalDate) ([]model.Approval, error) {
-	rows, err := s.r.QueryContext(ctx,
-		`SELECT day, state, reason, by_user, at FROM timesheet_approvals WHERE person = ? AND day >= ? AND day <= ? ORDER BY day`,
-		person, first.String(), last.String())
-	if err != nil {
-		return nil, fmt.Errorf("store: approvals of %q: %w", person, err)
-	}
-	defer rows.Close()
-	var out []model.Approval
-	for rows.Next() {
+	out, err := queryAll(ctx, s.r, func(row scanner) (model.Approval, error) {
 		a := model.Approval{Person: person}
 		var day, state, at string
-		if err := rows.Scan(&day, &state, &a.Reason, &a.By, &at); err != nil {
-			return nil, fmt.Errorf("store: approvals of %q: %w", person, err)
+		if err := row.Scan(&day, &state, &a.Reason, &a.By, &at); err != nil {
+			return a, err
 		}
 		a.State = model.ApprovalState(state)
-		if a.Date, err = model.ParseLocalDate(day); err != nil {
-			return nil, fmt.Errorf("store: approvals of %q: %w", person, err)
-		}
 		a.At, _ = time.Parse(time.RFC3339Nano, at)
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
+		var err error
+		a.Date, err = model.ParseLocalDate(day)
+		return a, err
+	}, `SELECT day, state, reason, by_user, at FROM timesheet_approvals WHERE person = ? AND day >= ? AND day <= ? ORDER BY day`,
+		person, first.String(), last.String())
+	if err != nil {
 		return nil, fmt.Errorf("store: approvals of %q: %w", person, err)
 	}
 	return out, nil
@@ -141,26 +133,6 @@ func updateApprovals(ctx context.Context, tx *sql.Tx, person string, first, last
 	return err
 }
 
-// tsExec runs one statement in a write transaction that also moves the
-// change-log head when it changed a row, so doors watching Head (an open
-// TUI) notice approvals, timers, rules and days off changed by another
-// process. It returns the number of rows changed.
-func (s *Store) tsExec(ctx context.Context, query string, args ...any) (int64, error) {
-	var n int64
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		if n, err = res.RowsAffected(); err != nil || n == 0 {
-			return err
-		}
-		_, err = nextSeq(ctx, tx, 1)
-		return err
-	})
-	return n, err
-}
-
 var weekdayColumns = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
 // WorkdayRule returns person's target hours per weekday; a person with no
@@ -191,7 +163,7 @@ func (s *Store) PutWorkdayRule(ctx context.Context, w model.WorkdayRule) error {
 	for i, h := range w.Hours {
 		m[i] = int64(h / time.Minute)
 	}
-	_, err := s.tsExec(ctx, `INSERT OR REPLACE INTO timesheet_workdays (person, `+strings.Join(weekdayColumns[:], ", ")+`)
+	_, err := s.exec(ctx, `INSERT OR REPLACE INTO timesheet_workdays (person, `+strings.Join(weekdayColumns[:], ", ")+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, w.Person, m[0], m[1], m[2], m[3], m[4], m[5], m[6])
 	if err != nil {
 		return fmt.Errorf("store: put workday rule of %q: %w", w.Person, err)
@@ -204,7 +176,7 @@ func (s *Store) PutDayOff(ctx context.Context, o model.DayOff) error {
 	if o.Date.IsZero() {
 		return fmt.Errorf("store: put day off: %w", model.Invalid("date", "required"))
 	}
-	_, err := s.tsExec(ctx, `INSERT OR REPLACE INTO timesheet_days_off (person, day, reason, leave, approved) VALUES (?, ?, ?, ?, ?)`,
+	_, err := s.exec(ctx, `INSERT OR REPLACE INTO timesheet_days_off (person, day, reason, leave, approved) VALUES (?, ?, ?, ?, ?)`,
 		o.Person, o.Date.String(), o.Reason, o.Leave, o.Approved)
 	if err != nil {
 		return fmt.Errorf("store: put day off %s: %w", o.Date, err)
@@ -215,39 +187,26 @@ func (s *Store) PutDayOff(ctx context.Context, o model.DayOff) error {
 // DeleteDayOff removes a holiday (person "") or leave day; model.ErrNotFound
 // when there is none.
 func (s *Store) DeleteDayOff(ctx context.Context, person string, d model.LocalDate) error {
-	n, err := s.tsExec(ctx, `DELETE FROM timesheet_days_off WHERE person = ? AND day = ?`, person, d.String())
-	if err != nil {
-		return fmt.Errorf("store: delete day off %s: %w", d, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("store: delete day off %s of %q: %w", d, person, model.ErrNotFound)
-	}
-	return nil
+	return s.deleteRow(ctx, fmt.Sprintf("delete day off %s of %q", d, person),
+		`DELETE FROM timesheet_days_off WHERE person = ? AND day = ?`, person, d.String())
 }
 
 // DaysOff returns the holidays and person's leave in [first, last], from
 // the timesheet's own table and from the absences of the person's
 // availability (rejected ones left out), sorted by day.
 func (s *Store) DaysOff(ctx context.Context, person string, first, last model.LocalDate) ([]model.DayOff, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT person, day, reason, leave, approved FROM timesheet_days_off
-		WHERE (person = '' OR person = ?) AND day >= ? AND day <= ? ORDER BY day, person`, person, first.String(), last.String())
-	if err != nil {
-		return nil, fmt.Errorf("store: days off of %q: %w", person, err)
-	}
-	defer rows.Close()
-	var out []model.DayOff
-	for rows.Next() {
+	out, err := queryAll(ctx, s.r, func(row scanner) (model.DayOff, error) {
 		var o model.DayOff
 		var day string
-		if err := rows.Scan(&o.Person, &day, &o.Reason, &o.Leave, &o.Approved); err != nil {
-			return nil, fmt.Errorf("store: days off of %q: %w", person, err)
+		if err := row.Scan(&o.Person, &day, &o.Reason, &o.Leave, &o.Approved); err != nil {
+			return o, err
 		}
-		if o.Date, err = model.ParseLocalDate(day); err != nil {
-			return nil, fmt.Errorf("store: days off of %q: %w", person, err)
-		}
-		out = append(out, o)
-	}
-	if err := rows.Err(); err != nil {
+		var err error
+		o.Date, err = model.ParseLocalDate(day)
+		return o, err
+	}, `SELECT person, day, reason, leave, approved FROM timesheet_days_off
+		WHERE (person = '' OR person = ?) AND day >= ? AND day <= ? ORDER BY day, person`, person, first.String(), last.String())
+	if err != nil {
 		return nil, fmt.Errorf("store: days off of %q: %w", person, err)
 	}
 	// The person's availability (rota schedule) holds holidays and leave
@@ -280,7 +239,7 @@ func (s *Store) StartTimer(ctx context.Context, t model.Timer) error {
 	if t.Person == "" || t.Start.IsZero() {
 		return fmt.Errorf("store: start timer: %w", model.Invalid("person", "and start required"))
 	}
-	n, err := s.tsExec(ctx, `INSERT INTO timesheet_timers (person, start, activity, label, client, link, note, billable)
+	n, err := s.exec(ctx, `INSERT INTO timesheet_timers (person, start, activity, label, client, link, note, billable)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person) DO NOTHING`,
 		t.Person, t.Start.UTC().Format(time.RFC3339Nano), t.Activity, t.Label, t.Client, t.Link, t.Note, t.Billable)
 	if err != nil {
@@ -323,7 +282,7 @@ func (s *Store) Timer(ctx context.Context, person string) (model.Timer, error) {
 // start): call it after the entry the timer became is stored, so a crash in
 // between leaves the timer running rather than losing the time.
 func (s *Store) ClearTimer(ctx context.Context, t model.Timer) error {
-	n, err := s.tsExec(ctx, `DELETE FROM timesheet_timers WHERE person = ? AND start = ?`, t.Person, t.Start.UTC().Format(time.RFC3339Nano))
+	n, err := s.exec(ctx, `DELETE FROM timesheet_timers WHERE person = ? AND start = ?`, t.Person, t.Start.UTC().Format(time.RFC3339Nano))
 	if err != nil {
 		return fmt.Errorf("store: clear timer of %q: %w", t.Person, err)
 	}
