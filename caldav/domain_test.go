@@ -77,3 +77,33 @@ func TestValidateDomain(t *testing.T) {
 		}
 	}
 }
+
+func TestSetConflictMarks(t *testing.T) {
+	in := "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:s\nRECURRENCE-ID:20260305T140000Z\nX-ROTA-CONFLICT:TR\n UE\nEND:VEVENT\n" +
+		"BEGIN:VEVENT\nUID:s\nRRULE:FREQ=DAILY\nEND:VEVENT\nEND:VCALENDAR\n"
+	// Events order: master (second in the document) first.
+	got, ok := setConflictMarks([]byte(in), []bool{true, false})
+	want := "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:s\nRECURRENCE-ID:20260305T140000Z\nEND:VEVENT\n" +
+		"BEGIN:VEVENT\nUID:s\nRRULE:FREQ=DAILY\nX-ROTA-CONFLICT:TRUE\nEND:VEVENT\nEND:VCALENDAR\n"
+	if !ok || string(got) != want {
+		t.Errorf("got %v\n%s\nwant\n%s", ok, got, want)
+	}
+	if _, ok := setConflictMarks([]byte(in), []bool{true}); ok {
+		t.Errorf("a count mismatch should not be rewritten")
+	}
+}
+
+func FuzzSetConflictMarks(f *testing.F) {
+	f.Add("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 1)
+	f.Add("BEGIN:VCALENDAR\nBEGIN:VEVENT\nX-ROTA-CONFLICT:TRUE\nBEGIN:VALARM\nEND:VALARM\nEND:VEVENT\nEND:VCALENDAR", 1)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if n < 0 || n > 8 {
+			return
+		}
+		none := make([]bool, n)
+		out, ok := setConflictMarks([]byte(s), none)
+		if ok && !strings.Contains(strings.ToUpper(s), "X-ROTA-CONFLICT") && string(out) != s {
+			t.Errorf("no marks to drop or add, yet changed:\n%q\n%q", s, out)
+		}
+	})
+}
