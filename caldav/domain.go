@@ -33,11 +33,8 @@ var domainFields = map[string]bool{
 // X-ROTA-CAPACITY has the master's, as a schedule occurrence does
 // (model.ScheduleObjects writes it so), so a phone adding a sixth client
 // to one instance of a capacity-4 series is caught.
-func validateDomain(data []byte) error {
-	evs, err := ics.Events(data)
-	if err != nil || len(evs) == 0 {
-		return nil // the codec accepted the object; nothing rota models to judge
-	}
+// evs are ics.Events of the object, left unchanged.
+func validateDomain(evs []model.Event) error {
 	capacity := 0
 	for _, ev := range evs {
 		if ev.RecurrenceID.IsZero() {
@@ -46,11 +43,11 @@ func validateDomain(data []byte) error {
 		}
 	}
 	for i := range evs {
-		ev := &evs[i]
+		ev := evs[i]
 		if !ev.RecurrenceID.IsZero() && ev.Capacity == 0 {
 			ev.Capacity = capacity
 		}
-		ev.Participants = seated(ev)
+		ev.Participants = seated(&ev)
 		err := ev.Validate()
 		var fe *model.FieldError
 		if err == nil || !errors.As(err, &fe) || !domainFields[fe.Field] {
@@ -204,12 +201,9 @@ func (q *request) unavailable(ctx context.Context, c *model.Calendar, r model.Ra
 // nothing. A recurring master is checked at its first instance; moved
 // instances are overrides and are checked where they now are.
 // It returns the conflicts found.
-func (q *request) markConflicts(ctx context.Context, obj *model.Object) ([]model.Conflict, error) {
-	if obj.Component != "" && obj.Component != "VEVENT" {
-		return nil, nil
-	}
-	evs, err := ics.Events(obj.Data)
-	if err != nil || len(evs) == 0 {
+// evs are ics.Events of obj.Data.
+func (q *request) markConflicts(ctx context.Context, obj *model.Object, evs []model.Event) ([]model.Conflict, error) {
+	if obj.Component != "" && obj.Component != "VEVENT" || len(evs) == 0 {
 		return nil, nil
 	}
 	floating := time.UTC
@@ -248,6 +242,20 @@ func (q *request) markConflicts(ctx context.Context, obj *model.Object) ([]model
 		}
 	}
 	if change {
+		// obj.Data may be the client's bytes with its components in
+		// another order than evs: match them up by RECURRENCE-ID.
+		byRID := make(map[int64]bool, len(evs))
+		for i := range evs {
+			byRID[evs[i].RecurrenceID.Unix()] = want[i]
+		}
+		order, err := ics.Events(obj.Data)
+		if err != nil || len(order) != len(evs) {
+			return found, nil
+		}
+		want = make([]bool, len(order))
+		for i := range order {
+			want[i] = byRID[order[i].RecurrenceID.Unix()]
+		}
 		data, ok := setConflictMarks(obj.Data, want)
 		if !ok {
 			return found, nil // layout not understood: store what the client sent

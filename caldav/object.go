@@ -193,7 +193,10 @@ func (q *request) put() {
 		writeError(q.w, http.StatusForbidden, elemSupportedComp, fmt.Sprintf("calendar %q does not take %s components", q.cal.Name, obj.Component))
 		return
 	}
-	if err := validateDomain(obj.Data); err != nil {
+	// The codec accepted the object; an error here leaves nothing rota
+	// models to judge.
+	evs, _ := ics.Events(obj.Data)
+	if err := validateDomain(evs); err != nil {
 		q.h.log.Info("caldav: PUT refused", "path", q.r.URL.Path, "user", q.user, "err", err)
 		writeError(q.w, http.StatusForbidden, elemValidObject, err.Error())
 		return
@@ -210,7 +213,7 @@ func (q *request) put() {
 		return
 	}
 	ctx := q.r.Context()
-	conflicts, err := q.markConflicts(ctx, &obj)
+	conflicts, err := q.markConflicts(ctx, &obj, evs)
 	if err != nil {
 		q.h.fail(q.w, q.r, err)
 		return
