@@ -180,18 +180,21 @@ func clip(w, r Range) Range {
 	return w
 }
 
-// mergeRanges sorts ranges and joins those that overlap or touch.
+// mergeRanges returns the non-empty ranges of rs sorted and joined where
+// they overlap or touch; rs is left as it was.
 func mergeRanges(rs []Range) []Range {
-	if len(rs) == 0 {
-		return nil
+	s := make([]Range, 0, len(rs))
+	for _, r := range rs {
+		if r.To.After(r.From) {
+			s = append(s, r)
+		}
 	}
-	sort.Slice(rs, func(i, j int) bool { return rs[i].From.Before(rs[j].From) })
-	out := []Range{rs[0]}
-	for _, r := range rs[1:] {
-		last := &out[len(out)-1]
-		if !r.From.After(last.To) {
-			if r.To.After(last.To) {
-				last.To = r.To
+	sort.Slice(s, func(i, j int) bool { return s[i].From.Before(s[j].From) })
+	out := s[:0]
+	for _, r := range s {
+		if n := len(out); n > 0 && !r.From.After(out[n-1].To) {
+			if r.To.After(out[n-1].To) {
+				out[n-1].To = r.To
 			}
 			continue
 		}
@@ -222,4 +225,13 @@ func subtractRanges(rs, cut []Range) []Range {
 		}
 	}
 	return out
+}
+
+// rangesLength is the total length of disjoint ranges.
+func rangesLength(rs []Range) time.Duration {
+	var d time.Duration
+	for _, r := range rs {
+		d += r.To.Sub(r.From)
+	}
+	return d
 }

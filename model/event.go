@@ -220,3 +220,22 @@ func (e *Event) Validate() error {
 	}
 	return nil
 }
+
+// InstanceEvent picks from an object's events (master first, as the codec
+// returns them) the one that describes the instance recID: its
+// RECURRENCE-ID override, else the master. evs must not be empty.
+func InstanceEvent(evs []Event, recID time.Time) Event {
+	if !recID.IsZero() {
+		for _, ev := range evs {
+			if ev.RecurrenceID.Equal(recID) {
+				return ev
+			}
+		}
+	}
+	for _, ev := range evs {
+		if ev.RecurrenceID.IsZero() {
+			return ev
+		}
+	}
+	return evs[0]
+}

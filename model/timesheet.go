@@ -253,14 +253,7 @@ func EntriesOf(insts []Instance, events map[string][]Event, person string) []Tim
 		if len(evs) == 0 || in.AllDay {
 			continue
 		}
-		ev := evs[0]
-		if !in.RecurrenceID.IsZero() {
-			for _, o := range evs[1:] {
-				if o.RecurrenceID.Equal(in.RecurrenceID) {
-					ev = o
-				}
-			}
-		}
+		ev := InstanceEvent(evs, in.RecurrenceID)
 		ev.Start, ev.End, ev.RecurrenceID = in.Start, in.End, in.RecurrenceID
 		e, ok := EntryFromEvent(ev, person)
 		if !ok {
@@ -279,7 +272,7 @@ func (e *TimeEntry) Days(loc *time.Location) []LocalDate {
 }
 
 // DaysTouched returns the days of loc that [start, end) overlaps; a
-// zero-length sheetSpan touches the day it sits on.
+// zero-length span touches the day it sits on.
 func DaysTouched(start, end time.Time, loc *time.Location) []LocalDate {
 	if loc == nil {
 		loc = time.UTC
@@ -495,82 +488,19 @@ func addMap(dst, src map[string]time.Duration) map[string]time.Duration {
 	return dst
 }
 
-// sheetSpan is a half-open stretch of the time line.
-type sheetSpan struct{ a, b time.Time }
-
-// unionSpans merges spans into sorted, disjoint ones.
-func unionSpans(in []sheetSpan) []sheetSpan {
-	s := make([]sheetSpan, 0, len(in))
-	for _, x := range in {
-		if x.b.After(x.a) {
-			s = append(s, x)
-		}
-	}
-	sort.Slice(s, func(i, j int) bool { return s[i].a.Before(s[j].a) })
-	out := s[:0]
-	for _, x := range s {
-		if n := len(out); n > 0 && !x.a.After(out[n-1].b) {
-			if x.b.After(out[n-1].b) {
-				out[n-1].b = x.b
-			}
-			continue
-		}
-		out = append(out, x)
-	}
-	return out
-}
-
-// subtractSpans returns the parts of a (sorted, disjoint) not covered by b (sorted,
-// disjoint).
-func subtractSpans(a, b []sheetSpan) []sheetSpan {
-	var out []sheetSpan
-	j := 0
-	for _, x := range a {
-		cur := x.a
-		for j < len(b) && !b[j].b.After(cur) {
-			j++
-		}
-		for k := j; k < len(b) && b[k].a.Before(x.b); k++ {
-			if b[k].a.After(cur) {
-				out = append(out, sheetSpan{cur, b[k].a})
-			}
-			if b[k].b.After(cur) {
-				cur = b[k].b
-			}
-		}
-		if x.b.After(cur) {
-			out = append(out, sheetSpan{cur, x.b})
-		}
-	}
-	return out
-}
-
-func spansLength(s []sheetSpan) time.Duration {
-	var d time.Duration
-	for _, x := range s {
-		d += x.b.Sub(x.a)
-	}
-	return d
-}
-
-// clipSpan cuts [start, end) to the range.
-func clipSpan(start, end time.Time, r Range) (sheetSpan, bool) {
-	if start.Before(r.From) {
-		start = r.From
-	}
-	if end.After(r.To) {
-		end = r.To
-	}
-	return sheetSpan{start, end}, end.After(start)
+// clipSpan cuts [start, end) to r; ok is false when nothing is left.
+func clipSpan(start, end time.Time, r Range) (sp Range, ok bool) {
+	sp = clip(Range{From: start, To: end}, r)
+	return sp, sp.To.After(sp.From)
 }
 
 // Totals computes the day's arithmetic.
 func (s *Timesheet) Totals() Totals {
 	t := Totals{Target: s.Target, Entries: len(s.Entries)}
 	day := s.Date.Bounds(s.Zone)
-	var work, breaks, billable []sheetSpan
-	labels := map[string][]sheetSpan{}
-	clients := map[string][]sheetSpan{}
+	var work, breaks, billable []Range
+	labels := map[string][]Range{}
+	clients := map[string][]Range{}
 	for i := range s.Entries {
 		e := &s.Entries[i]
 		sp, ok := clipSpan(e.Start, e.End, day)
@@ -590,14 +520,14 @@ func (s *Timesheet) Totals() Totals {
 			clients[e.Client] = append(clients[e.Client], sp)
 		}
 	}
-	breaks = unionSpans(breaks)
-	t.Breaks = spansLength(breaks)
-	t.Worked = spansLength(subtractSpans(unionSpans(work), breaks))
-	t.Billable = spansLength(subtractSpans(unionSpans(billable), breaks))
+	breaks = mergeRanges(breaks)
+	t.Breaks = rangesLength(breaks)
+	t.Worked = rangesLength(subtractRanges(mergeRanges(work), breaks))
+	t.Billable = rangesLength(subtractRanges(mergeRanges(billable), breaks))
 	if len(labels) > 0 {
 		t.ByLabel = make(map[string]time.Duration, len(labels))
 		for k, v := range labels {
-			if d := spansLength(subtractSpans(unionSpans(v), breaks)); d > 0 {
+			if d := rangesLength(subtractRanges(mergeRanges(v), breaks)); d > 0 {
 				t.ByLabel[k] = d
 			}
 		}
@@ -605,7 +535,7 @@ func (s *Timesheet) Totals() Totals {
 	if len(clients) > 0 {
 		t.ByClient = make(map[string]time.Duration, len(clients))
 		for k, v := range clients {
-			if d := spansLength(subtractSpans(unionSpans(v), breaks)); d > 0 {
+			if d := rangesLength(subtractRanges(mergeRanges(v), breaks)); d > 0 {
 				t.ByClient[k] = d
 			}
 		}
@@ -630,13 +560,13 @@ func (s *Timesheet) Overlaps() [][2]int {
 		}
 		for j := i + 1; j < len(s.Entries); j++ {
 			b := &s.Entries[j]
-			if !b.Start.Before(sa.b) { // sorted by start: no later one overlaps a
+			if !b.Start.Before(sa.To) { // sorted by start: no later one overlaps a
 				break
 			}
 			if b.Break {
 				continue
 			}
-			if sb, ok := clipSpan(b.Start, b.End, day); ok && sb.a.Before(sa.b) && sa.a.Before(sb.b) {
+			if sb, ok := clipSpan(b.Start, b.End, day); ok && sb.From.Before(sa.To) && sa.From.Before(sb.To) {
 				pairs = append(pairs, [2]int{i, j})
 			}
 		}

@@ -192,12 +192,7 @@ func collect(ctx context.Context, st Store, r model.Range, floating *time.Locati
 		if len(evs) == 0 {
 			continue
 		}
-		ev := master(evs)
-		for i := range evs {
-			if !in.RecurrenceID.IsZero() && evs[i].RecurrenceID.Equal(in.RecurrenceID) {
-				ev = evs[i]
-			}
-		}
+		ev := model.InstanceEvent(evs, in.RecurrenceID)
 		b, ok := model.BookingFromEvent(&ev, in.Start, in.End)
 		if !ok {
 			continue
@@ -306,12 +301,7 @@ func CurrentAvailability(ctx context.Context, st Store, a model.Availability, r 
 		if len(evs) == 0 {
 			continue
 		}
-		ev := master(evs)
-		for i := range evs {
-			if !in.RecurrenceID.IsZero() && evs[i].RecurrenceID.Equal(in.RecurrenceID) {
-				ev = evs[i]
-			}
-		}
+		ev := model.InstanceEvent(evs, in.RecurrenceID)
 		if ev.Kind != model.KindHoliday && ev.Kind != model.KindBlock && ev.Kind != model.KindDowntime {
 			continue
 		}
