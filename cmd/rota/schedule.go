@@ -621,6 +621,26 @@ func parseIntervals(s string) ([]model.DayInterval, error) {
 	return out, nil
 }
 
+// parseDayRule reads the value of --rule ("mon=09:00-12:00,13:00-17:00")
+// or --date ("2026-12-24=10:00-12:00"; nothing after = is closed).
+func parseDayRule(flagName, s string) (model.AvailabilityRule, error) {
+	day, ivs, _ := strings.Cut(s, "=")
+	var r model.AvailabilityRule
+	var err error
+	if flagName == "date" {
+		r.Date, err = model.ParseLocalDate(day)
+	} else {
+		r.Weekday, err = model.ParseWeekday(day)
+	}
+	if err == nil {
+		r.Intervals, err = parseIntervals(ivs)
+	}
+	if err != nil {
+		return r, usagef("--%s %q: %v", flagName, s, err)
+	}
+	return r, nil
+}
+
 func scheduleAvailability(e *env, args []string) error {
 	if len(args) == 0 {
 		return usagef("rota schedule availability set|list")
@@ -690,28 +710,18 @@ func scheduleAvailability(e *env, args []string) error {
 		a.CalendarID = cal.ID
 	}
 	for _, r := range rules {
-		day, ivs, _ := strings.Cut(r, "=")
-		wd, err := model.ParseWeekday(day)
+		rule, err := parseDayRule("rule", r)
 		if err != nil {
-			return usagef("--rule %q: %v", r, err)
+			return err
 		}
-		iv, err := parseIntervals(ivs)
-		if err != nil {
-			return usagef("--rule %q: %v", r, err)
-		}
-		a.Rules = append(a.Rules, model.AvailabilityRule{Weekday: wd, Intervals: iv})
+		a.Rules = append(a.Rules, rule)
 	}
 	for _, r := range dates {
-		day, ivs, _ := strings.Cut(r, "=")
-		d, err := model.ParseLocalDate(day)
+		rule, err := parseDayRule("date", r)
 		if err != nil {
-			return usagef("--date %q: %v", r, err)
+			return err
 		}
-		iv, err := parseIntervals(ivs)
-		if err != nil {
-			return usagef("--date %q: %v", r, err)
-		}
-		a.Rules = append(a.Rules, model.AvailabilityRule{Date: d, Intervals: iv})
+		a.Rules = append(a.Rules, rule)
 	}
 	for _, r := range absences {
 		span, state, _ := strings.Cut(r, ":")

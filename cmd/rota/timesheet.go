@@ -333,8 +333,16 @@ func (c *tsCmd) log(args []string) error {
 	return nil
 }
 
-// findEntry reads the stored object of an entry by UID or resource name.
-func (c *tsCmd) findEntry(id string) (model.Object, model.Event, error) {
+// entry opens the timesheet and reads the entry named by the one
+// positional argument of `rota timesheet sub`: its UID or resource name.
+func (c *tsCmd) entry(sub string, pos []string) (model.Object, model.Event, error) {
+	if len(pos) != 1 {
+		return model.Object{}, model.Event{}, usagef("rota timesheet %s: which entry? give its UID (see rota timesheet show)", sub)
+	}
+	if err := c.open(); err != nil {
+		return model.Object{}, model.Event{}, err
+	}
+	id := pos[0]
 	obj, err := c.store.ObjectByUID(c.ctx, c.cal.ID, id)
 	if errors.Is(err, model.ErrNotFound) {
 		name := id
@@ -370,13 +378,7 @@ func (c *tsCmd) edit(args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("rota timesheet edit: which entry? give its UID (see rota timesheet show)")
-	}
-	if err := c.open(); err != nil {
-		return err
-	}
-	obj, ev, err := c.findEntry(pos[0])
+	obj, ev, err := c.entry("edit", pos)
 	if err != nil {
 		return err
 	}
@@ -476,13 +478,7 @@ func (c *tsCmd) delete(args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("rota timesheet delete: which entry? give its UID (see rota timesheet show)")
-	}
-	if err := c.open(); err != nil {
-		return err
-	}
-	obj, ev, err := c.findEntry(pos[0])
+	obj, ev, err := c.entry("delete", pos)
 	if err != nil {
 		return err
 	}
