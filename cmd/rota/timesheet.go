@@ -554,6 +554,19 @@ func (c *tsCmd) approval(op string, args []string) error {
 	return nil
 }
 
+// periodSheets opens the timesheet and loads the days of the period
+// holding the positional DATE (see periodDays).
+func (c *tsCmd) periodSheets(period string, pos []string) ([]model.Timesheet, error) {
+	if err := c.open(); err != nil {
+		return nil, err
+	}
+	first, last, err := c.periodDays(period, pos)
+	if err != nil {
+		return nil, err
+	}
+	return c.sheets(first, last)
+}
+
 // sheets loads the person's timesheets for [first, last].
 func (c *tsCmd) sheets(first, last model.LocalDate) ([]model.Timesheet, error) {
 	entries, err := timeEntries(c.env, c.cal, first, last, c.dayLoc)
@@ -615,14 +628,7 @@ func (c *tsCmd) show(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := c.open(); err != nil {
-		return err
-	}
-	first, last, err := c.periodDays(*period, pos)
-	if err != nil {
-		return err
-	}
-	sheets, err := c.sheets(first, last)
+	sheets, err := c.periodSheets(*period, pos)
 	if err != nil {
 		return err
 	}
@@ -689,14 +695,7 @@ func (c *tsCmd) report(args []string) error {
 	if *fromStr != "" {
 		pos = []string{*fromStr}
 	}
-	if err := c.open(); err != nil {
-		return err
-	}
-	first, last, err := c.periodDays(*period, pos)
-	if err != nil {
-		return err
-	}
-	sheets, err := c.sheets(first, last)
+	sheets, err := c.periodSheets(*period, pos)
 	if err != nil {
 		return err
 	}
