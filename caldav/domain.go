@@ -13,6 +13,19 @@ import (
 	"rota/planner"
 )
 
+// mayConcernRota reports whether a PUT's data can break a domain rule or
+// clash in rota's sense, so that data holding none of what those rules
+// read (X-ROTA- properties, RESOURCES, ROOM or RESOURCE attendees, or a
+// calendar made for a team member) is not decoded into events a second
+// time: a cheap scan with false positives, never false negatives.
+func mayConcernRota(data []byte, c *model.Calendar) bool {
+	if c.Person != "" {
+		return true
+	}
+	up := bytes.ToUpper(data)
+	return bytes.Contains(up, []byte("X-ROTA-")) || bytes.Contains(up, []byte("RESOURCE")) || bytes.Contains(up, []byte("ROOM"))
+}
+
 // domainFields are the fields of model.Event.Validate that carry rota's
 // own rules (X-ROTA-CAPACITY and the attendees it limits, X-ROTA-LEAD,
 // X-ROTA-LAG). A PUT breaking one of them is refused. The other rules

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"rota/model"
 	"rota/model/ics"
 )
 
@@ -114,4 +115,20 @@ func FuzzSetConflictMarks(f *testing.F) {
 			t.Errorf("no marks to drop or add, yet changed:\n%q\n%q", s, out)
 		}
 	})
+}
+
+func TestMayConcernRota(t *testing.T) {
+	plain := []byte("BEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Lunch\r\nATTENDEE;CUTYPE=INDIVIDUAL:mailto:a@x\r\nEND:VEVENT\r\n")
+	if mayConcernRota(plain, &model.Calendar{}) {
+		t.Errorf("plain event flagged")
+	}
+	if !mayConcernRota(plain, &model.Calendar{Person: "anna"}) {
+		t.Errorf("a team member's calendar not flagged")
+	}
+	for _, extra := range []string{"x-rota-capacity:3", "RESOURCES:Projector", "ATTENDEE;CUTYPE=ROOM:mailto:r@x", "X-ROTA-CONFLICT:TRUE"} {
+		data := append([]byte(extra+"\r\n"), plain...)
+		if !mayConcernRota(data, &model.Calendar{}) {
+			t.Errorf("%s not flagged", extra)
+		}
+	}
 }

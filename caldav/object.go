@@ -194,8 +194,11 @@ func (q *request) put() {
 		return
 	}
 	// The codec accepted the object; an error here leaves nothing rota
-	// models to judge.
-	evs, _ := ics.Events(obj.Data)
+	// models to judge. Plain client data is not decoded a second time.
+	var evs []model.Event
+	if mayConcernRota(obj.Data, q.cal) {
+		evs, _ = ics.Events(obj.Data)
+	}
 	if err := validateDomain(evs); err != nil {
 		q.h.log.Info("caldav: PUT refused", "path", q.r.URL.Path, "user", q.user, "err", err)
 		writeError(q.w, http.StatusForbidden, elemValidObject, err.Error())
