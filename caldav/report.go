@@ -623,7 +623,9 @@ func (q *request) syncCollection(root *node) {
 
 // freeBusy answers CALDAV:free-busy-query (RFC 4791 section 7.10) with a
 // VFREEBUSY built from the events' TRANSP and STATUS: transparent and
-// cancelled events are free, tentative ones BUSY-TENTATIVE.
+// cancelled events are free, tentative ones BUSY-TENTATIVE, and an
+// event's X-ROTA-LEAD and X-ROTA-LAG extend its busy time. With an
+// availability, closed time is BUSY-UNAVAILABLE (see unavailable).
 func (q *request) freeBusy(root *node) {
 	if !q.needCalendar() {
 		return
@@ -690,6 +692,9 @@ func (q *request) freeBusy(root *node) {
 			fbtype = "BUSY-TENTATIVE"
 		}
 		s, e := in.Start, in.End
+		// Lead and lag buffers block time as free slots see it.
+		s = s.Add(-buffer(comp, "X-ROTA-LEAD"))
+		e = e.Add(buffer(comp, "X-ROTA-LAG"))
 		if !tr.start.IsZero() && s.Before(tr.start) {
 			s = tr.start
 		}
@@ -731,6 +736,19 @@ func (q *request) freeBusy(root *node) {
 }
 
 const utcLayout = "20060102T150405Z"
+
+// buffer reads a rota lead or lag duration; 0 when absent or malformed.
+func buffer(c *ical.Component, name string) time.Duration {
+	p := c.Props.Get(name)
+	if p == nil {
+		return 0
+	}
+	d, err := p.Duration()
+	if err != nil || d < 0 {
+		return 0
+	}
+	return d
+}
 
 type period struct{ start, end time.Time }
 

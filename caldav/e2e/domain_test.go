@@ -95,11 +95,11 @@ const freeBusyBody = `<?xml version="1.0" encoding="utf-8"?><C:free-busy-query x
 // BUSY of its events (RFC 7953 section 4).
 func TestFreeBusyAvailability(t *testing.T) {
 	e, _ := availabilityEnv(t)
-	e.put("meet.ics", event("meet", ":20260302T100000Z", ":20260302T110000Z", "SUMMARY:Meeting")).must(t, 201, "PUT meeting")
+	e.put("meet.ics", event("meet", ":20260302T100000Z", ":20260302T110000Z", "SUMMARY:Meeting", "X-ROTA-LAG:PT15M")).must(t, 201, "PUT meeting")
 	e.put("block.ics", event("block", ":20260303T100000Z", ":20260303T110000Z", "SUMMARY:Focus", "X-ROTA-KIND:block")).must(t, 201, "PUT block")
 	r := e.do("REPORT", calPath, freeBusyBody, "Depth", "1").must(t, 200, "free-busy-query")
 	want := []string{
-		"FREEBUSY;FBTYPE=BUSY:20260302T100000Z/20260302T110000Z",
+		"FREEBUSY;FBTYPE=BUSY:20260302T100000Z/20260302T111500Z", // with its lag
 		"FREEBUSY;FBTYPE=BUSY-UNAVAILABLE:20260302T000000Z/20260302T080000Z",
 		"FREEBUSY;FBTYPE=BUSY-UNAVAILABLE:20260302T160000Z/20260303T080000Z",
 		"FREEBUSY;FBTYPE=BUSY-UNAVAILABLE:20260303T100000Z/20260303T110000Z",
