@@ -52,7 +52,7 @@ func (e *env) calendarAdd(args []string) error {
 	const usage = "NAME [--color #RRGGBB] [--kind events|tasks|schedule|timesheet] [--tz ZONE] [--display NAME]"
 	fs := e.newFlags("calendars add", usage)
 	color := fs.String("color", "", "colour `#RRGGBB`")
-	kind := fs.String("kind", string(model.CalendarEvents), "what it holds: events, tasks, schedule or timesheet")
+	kind := fs.String("kind", string(model.CalendarEvents), "`KIND` of calendar: events, tasks, schedule or timesheet")
 	tz := fs.String("tz", "", "IANA time `ZONE` for floating times")
 	display := fs.String("display", "", "display `NAME` (default NAME)")
 	rest, err := e.parse(fs, args)

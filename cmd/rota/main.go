@@ -28,25 +28,25 @@ type command struct {
 	about string // what it does, for the list of commands
 }
 
-// commands is the dispatch table. Each owner writes the function in the file
-// named in the comment; the signature is func(e *env, args []string) error.
+// commands is the dispatch table; each command lives in the file named in
+// the comment above it.
 var commands = map[string]command{
-	// CLI engineer.
+	// import.go, export.go, list.go, calendars.go, demo.go.
 	"import":    {run: cmdImport, args: "FILE... [--calendar NAME]", about: "import .ics files, each all or nothing"},
 	"export":    {run: cmdExport, args: "[--calendar NAME] [-o FILE]", about: "write one VCALENDAR (all calendars by default)"},
-	"list":      {run: cmdList, args: "[--from DATE] [--to DATE] [--calendar NAME] [--json] [--conflicts]", about: "every instance in a window, clashes marked; --json for scripts"},
+	"list":      {run: cmdList, args: "[--from DATE] [--to DATE] [--calendar NAME] [--json] [--conflicts=false]", about: "every instance in a window, clashes marked; --json for scripts"},
 	"calendars": {run: cmdCalendars, args: "[add NAME [--color C] [--kind K] [--tz Z] [--display D] | rm NAME]", about: "list or change calendars"},
 	"demo":      {run: cmdDemo, args: "[--open]", about: "fill the store with realistic sample data (idempotent)"},
-	// CalDAV engineer: serve.go.
+	// serve.go.
 	"serve": {run: cmdServe, args: "[--addr ADDR] [--tls-self-signed | --tls-cert F --tls-key F]", about: "the CalDAV server and webcal feeds"},
 	"user":  {run: cmdUser, args: "add|passwd|del|list [NAME] [--person P]", about: "CalDAV logins"},
 	"feed":  {run: cmdFeed, args: "add --calendar NAME | list | revoke TOKEN", about: "read-only webcal feeds"},
-	// Schedules engineer: schedule.go.
-	"schedule": {run: cmdSchedule, args: "create|list|show|edit|regenerate|delete|book|person|resource|availability ...", about: "schedules, team members, rooms and equipment, availability"},
-	"slots":    {run: cmdSlots, args: "--calendar C | --person P --from DATE --to DATE [--json]", about: "free slots of a person or calendar"},
-	// Timesheet engineer: timesheet.go.
-	"timesheet": {run: cmdTimesheet, args: "start|stop|log|edit|delete|submit|approve|reject|show|report ...", about: "time entries, timer, approval, reports"},
-	// TUI engineer: tui.go (bare `rota`, also `rota tui`).
+	// schedule.go.
+	"schedule": {run: cmdSchedule, args: "create|list|show|edit|regenerate|delete|book|person|resource|availability|conflicts ...", about: "schedules, team members, rooms and equipment, availability"},
+	"slots":    {run: cmdSlots, args: "(--calendar C | --person P) [--from DATE] [--to DATE] [--json] | book ...", about: "free slots of a person or calendar; book one after a conflict check"},
+	// timesheet.go.
+	"timesheet": {run: cmdTimesheet, args: "start|stop|log|edit|delete|submit|approve|reject|reopen|show|report|workday|off ...", about: "time entries, timer, approval, reports"},
+	// tui.go (bare `rota`, also `rota tui`).
 	"tui": {run: cmdTUI, args: "[--serve ADDR] [--week-start DAY]", about: "the terminal UI (also bare rota)"},
 }
 

@@ -19,7 +19,7 @@ import (
 // cmdSchedule runs `rota schedule`: Altegio-style schedules whose
 // occurrences live in a calendar of kind schedule.
 func cmdSchedule(e *env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 || isHelp(args[0]) {
 		fmt.Fprint(e.stdout, scheduleUsage)
 		return nil
 	}
@@ -48,6 +48,9 @@ func cmdSchedule(e *env, args []string) error {
 	}
 	return usagef("rota schedule: unknown subcommand %q (see rota schedule help)", sub)
 }
+
+// isHelp reports whether a subcommand word asks for help.
+func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "help" }
 
 const scheduleUsage = `usage: rota schedule SUBCOMMAND ...
   create --file BODY.json | --name N --title T --end DATE --day SPEC...   [--calendar C] [--start DATE] [--tz ZONE]
@@ -515,13 +518,17 @@ func scheduleBook(e *env, args []string) error {
 }
 
 func schedulePerson(e *env, args []string) error {
-	if len(args) == 0 {
-		return usagef("rota schedule person add|rm|list")
-	}
-	fs := e.newFlags("schedule person", "add|rm|list NAME")
+	fs := e.newFlags("schedule person", "add|rm|list [NAME] [--display D] [--email E] [--specialization S]")
 	display := fs.String("display", "", "display `NAME`")
 	email := fs.String("email", "", "`EMAIL`")
 	spec := fs.String("specialization", "", "`TITLE` or position")
+	if len(args) == 0 || isHelp(args[0]) {
+		fs.Usage()
+		if len(args) == 0 {
+			return usagef("rota schedule person: which subcommand? (add, rm, list)")
+		}
+		return nil
+	}
 	pos, err := e.parse(fs, args[1:])
 	if err != nil {
 		return err
@@ -551,16 +558,20 @@ func schedulePerson(e *env, args []string) error {
 }
 
 func scheduleResource(e *env, args []string) error {
-	if len(args) == 0 {
-		return usagef("rota schedule resource add|rm|list")
-	}
-	fs := e.newFlags("schedule resource", "add|rm|list NAME")
-	kind := fs.String("kind", "room", "room or equipment")
-	capacity := fs.Int("capacity", 0, "room: most people")
-	qty := fs.Int("quantity", 1, "equipment: units")
-	oos := fs.Int("out-of-service", 0, "equipment: units out of service")
+	fs := e.newFlags("schedule resource", "add|rm|list [NAME] [--kind room|equipment] [--capacity N] [--quantity N] [--out-of-service N]")
+	kind := fs.String("kind", "room", "`KIND`: room or equipment")
+	capacity := fs.Int("capacity", 0, "room: most `PEOPLE` it holds")
+	qty := fs.Int("quantity", 1, "equipment: `UNITS` in all")
+	oos := fs.Int("out-of-service", 0, "equipment: `UNITS` out of service")
 	desc := fs.String("description", "", "`TEXT`")
 	inactive := fs.Bool("inactive", false, "take the resource out of use")
+	if len(args) == 0 || isHelp(args[0]) {
+		fs.Usage()
+		if len(args) == 0 {
+			return usagef("rota schedule resource: which subcommand? (add, rm, list)")
+		}
+		return nil
+	}
 	pos, err := e.parse(fs, args[1:])
 	if err != nil {
 		return err
@@ -642,18 +653,22 @@ func parseDayRule(flagName, s string) (model.AvailabilityRule, error) {
 }
 
 func scheduleAvailability(e *env, args []string) error {
-	if len(args) == 0 {
-		return usagef("rota schedule availability set|list")
-	}
-	fs := e.newFlags("schedule availability", "set|list ...")
+	fs := e.newFlags("schedule availability", "set --name N (--person P | --calendar C) [--tz ZONE] [--rule DAY=HH:MM-HH:MM,...]... | list | export --name N")
 	name := fs.String("name", "", "availability `NAME`")
-	person := fs.String("person", "", "team member it belongs to")
-	calName := fs.String("calendar", "", "calendar it applies to")
+	person := fs.String("person", "", "team `MEMBER` it belongs to")
+	calName := fs.String("calendar", "", "`CALENDAR` it applies to")
 	tz := fs.String("tz", "", "time `ZONE` of the rules")
 	var rules, dates, absences listFlag
 	fs.Var(&rules, "rule", "weekly `DAY=HH:MM-HH:MM[,...]` (repeat)")
 	fs.Var(&dates, "date", "date rule `YYYY-MM-DD=HH:MM-HH:MM[,...]`, empty = closed (repeat)")
 	fs.Var(&absences, "absence", "holiday or leave `FROM..TO:STATE` (requested, approved, rejected; repeat)")
+	if len(args) == 0 || isHelp(args[0]) {
+		fs.Usage()
+		if len(args) == 0 {
+			return usagef("rota schedule availability: which subcommand? (set, list, export)")
+		}
+		return nil
+	}
 	if _, err := e.parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -756,20 +771,20 @@ func cmdSlots(e *env, args []string) error {
 	if len(args) > 0 && args[0] == "book" {
 		return slotsBook(e, args[1:])
 	}
-	fs := e.newFlags("slots", "--calendar C | --person P --from DATE --to DATE [--duration 30m] ... [--json]")
+	fs := e.newFlags("slots", "(--calendar C | --person P) [--from DATE] [--to DATE] [--duration LENGTH] [--json] ...\n       rota slots book --calendar C --at TIME --title T ... (see rota slots book -h)")
 	calName := fs.String("calendar", "", "`CALENDAR` whose slots (its events take seats)")
 	person := fs.String("person", "", "`PERSON` whose slots (every event holding them blocks)")
 	from := fs.String("from", "today", "first `DATE`")
 	to := fs.String("to", "", "`DATE` after the last (default from + 7 days; at most 31 days)")
 	var st model.SlotSettings
-	dur := fs.Duration("duration", 0, "slot length (default the calendar's setting, else 30m)")
-	fs.DurationVar(&st.Interval, "interval", 0, "between slot starts (default the duration)")
-	fs.DurationVar(&st.PreBuffer, "pre", 0, "buffer kept free before a slot")
-	fs.DurationVar(&st.PostBuffer, "post", 0, "buffer kept free after a slot")
-	fs.DurationVar(&st.Notice, "notice", 0, "minimum scheduling notice")
-	fs.DurationVar(&st.Horizon, "horizon", 0, "how far ahead booking is allowed (0 = no limit)")
-	fs.IntVar(&st.PerSlot, "per-slot", 0, "appointments per slot (default 1)")
-	fs.IntVar(&st.PerDay, "per-day", 0, "appointments per day (0 = no limit)")
+	dur := fs.Duration("duration", 0, "slot `LENGTH` (default the calendar's setting, else 30m)")
+	fs.DurationVar(&st.Interval, "interval", 0, "`LENGTH` between slot starts (default the duration)")
+	fs.DurationVar(&st.PreBuffer, "pre", 0, "buffer `LENGTH` kept free before a slot")
+	fs.DurationVar(&st.PostBuffer, "post", 0, "buffer `LENGTH` kept free after a slot")
+	fs.DurationVar(&st.Notice, "notice", 0, "minimum scheduling notice (`LENGTH`)")
+	fs.DurationVar(&st.Horizon, "horizon", 0, "how far ahead booking is allowed (`LENGTH`; 0 = no limit)")
+	fs.IntVar(&st.PerSlot, "per-slot", 0, "`N` appointments per slot (default 1)")
+	fs.IntVar(&st.PerDay, "per-day", 0, "`N` appointments per day (0 = no limit)")
 	var res listFlag
 	fs.Var(&res, "resource", "`RESOURCE` every booking needs (repeat)")
 	save := fs.Bool("save", false, "store these settings as the calendar's")
@@ -900,10 +915,10 @@ func slotsBook(e *env, args []string) error {
 	calName := fs.String("calendar", "", "`CALENDAR` to book into")
 	person := fs.String("person", "", "`PERSON` the appointment is with")
 	atFlag := fs.String("at", "", "start `TIME`: RFC 3339 or \"YYYY-MM-DD HH:MM\" in --tz")
-	dur := fs.Duration("duration", 30*time.Minute, "length")
+	dur := fs.Duration("duration", 30*time.Minute, "`LENGTH` of the appointment")
 	title := fs.String("title", "", "`TITLE`")
-	lead := fs.Duration("lead", 0, "lead time blocked before")
-	lag := fs.Duration("lag", 0, "lag time blocked after")
+	lead := fs.Duration("lead", 0, "lead time (`LENGTH`) blocked before")
+	lag := fs.Duration("lag", 0, "lag time (`LENGTH`) blocked after")
 	override := fs.Bool("override", false, "book despite conflicts (recorded on the event)")
 	var res listFlag
 	fs.Var(&res, "resource", "`RESOURCE` it books (repeat)")

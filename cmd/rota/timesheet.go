@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,7 +20,7 @@ import (
 const timesheetUsage = `start|stop|log|edit|delete|submit|approve|reject|reopen|show|report|workday|off [--person P] ...
   start   [--activity A] [--client C] [--label L] [--link UID] [--note N] [--billable] [--at TIME]
   stop    [--at TIME]                       the running timer becomes an entry
-  log     --from TIME --to TIME [--date DATE] [--activity A] [--client C] [--label L] [--link UID] [--note N] [--billable] [--break]
+  log     --from TIME (--to TIME | --for LENGTH) [--date DATE] [--activity A] [--client C] [--label L] [--link UID] [--note N] [--billable] [--break]
   edit    UID [--date DATE] [--from TIME] [--to TIME] [--activity A] ... [--billable=false]
   delete  UID
   submit|approve|reopen [DATE] [--period day|week|month]
@@ -33,7 +34,7 @@ before --from is on the next day.`
 
 // cmdTimesheet runs `rota timesheet`.
 func cmdTimesheet(e *env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 || isHelp(args[0]) {
 		fmt.Fprintf(e.stdout, "usage: rota timesheet %s\n\n", timesheetUsage)
 		if len(args) == 0 {
 			return usagef("rota timesheet: which subcommand? (see rota timesheet help)")
@@ -75,10 +76,20 @@ type tsCmd struct {
 	dayLoc *time.Location // the zone the calendar's days are counted in
 }
 
-// flags returns a flag set with --person.
+// flags returns a flag set with --person for `rota timesheet sub`, whose
+// -h shows sub's line of timesheetUsage.
 func (c *tsCmd) flags(sub string) *flag.FlagSet {
-	fs := c.newFlags("timesheet "+sub, "[flags]")
-	fs.StringVar(&c.person, "person", "", "whose timesheet (default the --user name)")
+	usage := "[--person NAME] ..."
+	for _, line := range strings.Split(timesheetUsage, "\n")[1:] {
+		names, rest, _ := strings.Cut(strings.TrimSpace(line), " ")
+		if slices.Contains(strings.Split(names, "|"), sub) {
+			rest, _, _ = strings.Cut(strings.TrimSpace(rest), "   ") // the description after it
+			usage = rest + " [--person NAME]"
+			break
+		}
+	}
+	fs := c.newFlags("timesheet "+sub, usage)
+	fs.StringVar(&c.person, "person", "", "whose timesheet: a team member `NAME` (default the --user name)")
 	return fs
 }
 
@@ -163,11 +174,11 @@ type entryFlags struct {
 }
 
 func (f *entryFlags) add(fs *flag.FlagSet, withBreak bool) {
-	fs.StringVar(&f.activity, "activity", "", "what was done")
-	fs.StringVar(&f.client, "client", "", "client the time is for")
-	fs.StringVar(&f.label, "label", "", "label to total by")
-	fs.StringVar(&f.link, "link", "", "UID of the appointment or schedule occurrence worked on")
-	fs.StringVar(&f.note, "note", "", "note")
+	fs.StringVar(&f.activity, "activity", "", "`ACTIVITY`: what was done")
+	fs.StringVar(&f.client, "client", "", "`CLIENT` the time is for")
+	fs.StringVar(&f.label, "label", "", "`LABEL` to total by")
+	fs.StringVar(&f.link, "link", "", "`UID` of the appointment or schedule occurrence worked on")
+	fs.StringVar(&f.note, "note", "", "free-text `NOTE`")
 	fs.BoolVar(&f.billable, "billable", false, "billable time")
 	if withBreak {
 		fs.BoolVar(&f.brk, "break", false, "a break, not work")
@@ -291,7 +302,7 @@ func (c *tsCmd) log(args []string) error {
 	dateStr := fs.String("date", "", "`DATE` the times are on (default today)")
 	fromStr := fs.String("from", "", "start `TIME`")
 	toStr := fs.String("to", "", "end `TIME` (before --from: the next day)")
-	forStr := fs.String("for", "", "length instead of --to, e.g. 1h30m")
+	forStr := fs.String("for", "", "`LENGTH` instead of --to, e.g. 1h30m")
 	if _, err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -514,8 +525,8 @@ func (c *tsCmd) periodDays(period string, pos []string) (model.LocalDate, model.
 
 func (c *tsCmd) approval(op string, args []string) error {
 	fs := c.flags(op)
-	period := fs.String("period", "day", "`day`, week or month holding DATE")
-	reason := fs.String("reason", "", "why it is rejected (reject)")
+	period := fs.String("period", "day", "`PERIOD` holding DATE: day, week or month")
+	reason := fs.String("reason", "", "`TEXT`: why it is rejected (reject)")
 	pos, err := c.parse(fs, args)
 	if err != nil {
 		return err
@@ -623,7 +634,7 @@ func timeEntries(e *env, cal model.Calendar, first, last model.LocalDate, zone *
 
 func (c *tsCmd) show(args []string) error {
 	fs := c.flags("show")
-	period := fs.String("period", "day", "`day`, week or month holding DATE")
+	period := fs.String("period", "day", "`PERIOD` holding DATE: day, week or month")
 	pos, err := c.parse(fs, args)
 	if err != nil {
 		return err
@@ -682,9 +693,9 @@ func hoursDecimal(d time.Duration) string {
 
 func (c *tsCmd) report(args []string) error {
 	fs := c.flags("report")
-	period := fs.String("period", "week", "week or month (or day)")
+	period := fs.String("period", "week", "`PERIOD`: week or month (or day)")
 	fromStr := fs.String("from", "", "a `DATE` in the period (default today)")
-	format := fs.String("format", "table", "table, csv or json")
+	format := fs.String("format", "table", "`FORMAT`: table, csv or json")
 	pos, err := c.parse(fs, args)
 	if err != nil {
 		return err
@@ -861,7 +872,7 @@ func (c *tsCmd) workday(args []string) error {
 	var hours [7]*string
 	for d := time.Sunday; d <= time.Saturday; d++ {
 		name := strings.ToLower(d.String()[:3])
-		hours[d] = fs.String(name, "", "target on "+d.String()+", e.g. 8h or 7h30m")
+		hours[d] = fs.String(name, "", "target `HOURS` on "+d.String()+", e.g. 8h or 7h30m")
 	}
 	if _, err := c.parse(fs, args); err != nil {
 		return err
@@ -903,7 +914,7 @@ func (c *tsCmd) workday(args []string) error {
 
 func (c *tsCmd) off(args []string) error {
 	fs := c.flags("off")
-	reason := fs.String("reason", "", "why: the holiday's name, the kind of leave")
+	reason := fs.String("reason", "", "`REASON`: the holiday's name, the kind of leave")
 	leave := fs.Bool("leave", false, "leave of the person (counts once --approved)")
 	approved := fs.Bool("approved", false, "the leave is approved")
 	all := fs.Bool("all", false, "a public holiday for everyone")
