@@ -53,7 +53,7 @@ func cmdExport(e *env, args []string) error {
 	if err := writeFileAtomic(*out, func(w io.Writer) error { return ics.Encode(w, objs, name) }); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	fmt.Fprintf(e.stderr, "exported %d objects from %d calendars to %s\n", len(objs), len(cals), *out)
+	fmt.Fprintf(e.stderr, "exported %s from %s to %s\n", plural(len(objs), "object"), plural(len(cals), "calendar"), *out)
 	return nil
 }
 

@@ -547,12 +547,20 @@ func schedulePerson(e *env, args []string) error {
 		if len(pos) != 1 {
 			return usagef("rota schedule person add NAME")
 		}
-		return e.store.PutPerson(e.ctx, model.Person{Name: pos[0], DisplayName: *display, Email: *email, Specialization: *spec})
+		if err := e.store.PutPerson(e.ctx, model.Person{Name: pos[0], DisplayName: *display, Email: *email, Specialization: *spec}); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "team member %s saved\n", pos[0])
+		return nil
 	case "rm":
 		if len(pos) != 1 {
 			return usagef("rota schedule person rm NAME")
 		}
-		return e.store.DeletePerson(e.ctx, pos[0])
+		if err := e.store.DeletePerson(e.ctx, pos[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "team member %s removed\n", pos[0])
+		return nil
 	}
 	return usagef("rota schedule person: unknown %q (add, rm, list)", args[0])
 }
@@ -596,12 +604,20 @@ func scheduleResource(e *env, args []string) error {
 		if r.Kind == model.ResourceEquipment {
 			r.Quantity, r.OutOfService = *qty, *oos
 		}
-		return e.store.PutResource(e.ctx, r)
+		if err := e.store.PutResource(e.ctx, r); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s %s saved\n", r.Kind, r.Name)
+		return nil
 	case "rm":
 		if len(pos) != 1 {
 			return usagef("rota schedule resource rm NAME")
 		}
-		return e.store.DeleteResource(e.ctx, pos[0])
+		if err := e.store.DeleteResource(e.ctx, pos[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "resource %s removed\n", pos[0])
+		return nil
 	}
 	return usagef("rota schedule resource: unknown %q (add, rm, list)", args[0])
 }
@@ -761,7 +777,7 @@ func scheduleAvailability(e *env, args []string) error {
 	if err := e.store.PutAvailability(e.ctx, &a); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "availability %s: %d rules, %d absences\n", a.Name, len(a.Rules), len(a.Absences))
+	fmt.Fprintf(e.stdout, "availability %s: %s, %s\n", a.Name, plural(len(a.Rules), "rule"), plural(len(a.Absences), "absence"))
 	return nil
 }
 
