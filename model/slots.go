@@ -77,7 +77,8 @@ func (q *SlotRequest) Validate() error {
 		return Invalid("range", "the end is not after the start")
 	}
 	if q.Range.To.Sub(q.Range.From) > MaxSlotDays*24*time.Hour+time.Hour {
-		return Invalid("range", "%s is longer than %d days; ask for a shorter range", q.Range.To.Sub(q.Range.From).Round(time.Hour), MaxSlotDays)
+		days := q.Range.To.Sub(q.Range.From).Round(time.Hour).Hours() / 24
+		return Invalid("range", "%.0f days is longer than %d; ask for a shorter range", days, MaxSlotDays)
 	}
 	if q.Duration <= 0 {
 		return Invalid("slot duration", "give a positive duration")

@@ -3,6 +3,7 @@ package planner
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -55,7 +56,20 @@ func ParseScheduleRequest(data []byte) (ScheduleRequest, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&q); err != nil {
-		return q, fmt.Errorf("planner: schedule request: %w: %v", model.ErrInvalid, err)
+		off := dec.InputOffset()
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &syn) {
+			off = syn.Offset
+		} else if errors.As(err, &typ) {
+			off = typ.Offset
+		} else if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			if i := bytes.Index(data, []byte(name)); i >= 0 {
+				off = int64(i)
+			}
+		}
+		line := 1 + bytes.Count(data[:min(int(off), len(data))], []byte("\n"))
+		return q, fmt.Errorf("planner: schedule request: line %d: %w: %v", line, model.ErrInvalid, err)
 	}
 	return q, nil
 }

@@ -3,6 +3,7 @@ package planner
 import (
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,4 +85,19 @@ func FuzzScheduleRequest(f *testing.F) {
 			t.Fatalf("%d occurrences", len(occs))
 		}
 	})
+}
+
+// TestScheduleRequestErrorLine: a body that does not decode is refused
+// with the line of the mistake.
+func TestScheduleRequestErrorLine(t *testing.T) {
+	for body, line := range map[string]string{
+		"{\n  \"title\": \"x\",\n  \"date_start\": 5\n}": "line 3:",
+		"{\n  \"title\": \"x\",\n\n  \"typo\": 1\n}":     "line 4:",
+		"{\n  \"title\": \"x\"\n  \"date_end\": \"\"\n}": "line 3:",
+	} {
+		_, err := ParseScheduleRequest([]byte(body))
+		if !errors.Is(err, model.ErrInvalid) || !strings.Contains(err.Error(), line) {
+			t.Errorf("%q: %v; want ErrInvalid at %s", body, err, line)
+		}
+	}
 }

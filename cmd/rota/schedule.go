@@ -112,15 +112,24 @@ func parseDaySpec(spec string) (model.WeekdaySeries, error) {
 	return s, nil
 }
 
-func readBody(e *env, path string) ([]byte, error) {
+// readRequest reads a schedule request body (JSON shaped like the seed's)
+// from path, "-" for standard input; errors name the file and line.
+func readRequest(e *env, path string) (planner.ScheduleRequest, error) {
+	var body []byte
+	var err error
 	if path == "-" {
-		return io.ReadAll(e.stdin)
+		body, err = io.ReadAll(e.stdin)
+	} else {
+		body, err = os.ReadFile(path)
 	}
-	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("rota schedule: %w", err)
+		return planner.ScheduleRequest{}, fmt.Errorf("rota schedule: %w", err)
 	}
-	return data, nil
+	req, err := planner.ParseScheduleRequest(body)
+	if err != nil {
+		return req, fmt.Errorf("rota schedule: %s: %w", path, err)
+	}
+	return req, nil
 }
 
 func scheduleCreate(e *env, args []string) error {
@@ -146,11 +155,7 @@ func scheduleCreate(e *env, args []string) error {
 		zone = e.zoneOr("UTC")
 	}
 	if *file != "" {
-		body, err := readBody(e, *file)
-		if err != nil {
-			return err
-		}
-		req, err := planner.ParseScheduleRequest(body)
+		req, err := readRequest(e, *file)
 		if err != nil {
 			return err
 		}
@@ -171,8 +176,11 @@ func scheduleCreate(e *env, args []string) error {
 				return usagef("--start: %v", err)
 			}
 		}
+		if *end == "" {
+			return usagef("rota schedule create: --end DATE is required (or --file)")
+		}
 		if s.End, err = model.ParseLocalDate(*end); err != nil {
-			return usagef("--end: %v (required)", err)
+			return usagef("rota schedule create: --end: %v", err)
 		}
 		for _, d := range days {
 			ser, err := parseDaySpec(d)
@@ -352,11 +360,7 @@ func scheduleEdit(e *env, args []string) error {
 		return err
 	}
 	if *file != "" {
-		body, err := readBody(e, *file)
-		if err != nil {
-			return err
-		}
-		req, err := planner.ParseScheduleRequest(body)
+		req, err := readRequest(e, *file)
 		if err != nil {
 			return err
 		}
