@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -158,21 +159,11 @@ func (r importResult) String() string {
 		skipped += n
 	}
 	if skipped > 0 {
-		s += fmt.Sprintf(", %d skipped (", skipped)
-		first := true
-		comps := make([]string, 0, len(r.skipped))
-		for comp := range r.skipped {
-			comps = append(comps, comp)
+		var what []string
+		for _, comp := range slices.Sorted(maps.Keys(r.skipped)) {
+			what = append(what, fmt.Sprintf("%d %s", r.skipped[comp], comp))
 		}
-		sort.Strings(comps)
-		for _, comp := range comps {
-			if !first {
-				s += ", "
-			}
-			s += fmt.Sprintf("%d %s", r.skipped[comp], comp)
-			first = false
-		}
-		s += ")"
+		s += fmt.Sprintf(", %d skipped (%s)", skipped, strings.Join(what, ", "))
 	}
 	return s
 }

@@ -315,3 +315,24 @@ func TestImportStdin(t *testing.T) {
 		t.Fatalf("import -: %v, %q, %q", err, out.String(), errOut.String())
 	}
 }
+
+// TestImportSkips: components the calendar does not hold are counted by
+// kind in the summary, and the rest imports.
+func TestImportSkips(t *testing.T) {
+	store := newStore(t)
+	file := filepath.Join(t.TempDir(), "mixed.ics")
+	data := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" +
+		"BEGIN:VEVENT\r\nUID:e1@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260305T090000Z\r\nDTEND:20260305T100000Z\r\nSUMMARY:Kept\r\nEND:VEVENT\r\n" +
+		"BEGIN:VTODO\r\nUID:t1@test\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Task\r\nEND:VTODO\r\n" +
+		"BEGIN:VTODO\r\nUID:t2@test\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Task\r\nEND:VTODO\r\n" +
+		"BEGIN:VJOURNAL\r\nUID:j1@test\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Note\r\nEND:VJOURNAL\r\n" +
+		"END:VCALENDAR\r\n"
+	if err := os.WriteFile(file, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rota(t, store, "calendars", "add", "ev", "--kind", "schedule").must(t)
+	out := rota(t, store, "import", "--calendar", "ev", file).must(t).stdout
+	if want := "1 object (1 created, 0 updated), 1 instance, 3 skipped (1 VJOURNAL, 2 VTODO)"; !strings.Contains(out, want) {
+		t.Errorf("import said %q; want %q", out, want)
+	}
+}
