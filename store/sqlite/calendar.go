@@ -28,12 +28,8 @@ func (s *Store) CreateCalendar(ctx context.Context, c *model.Calendar) error {
 	}
 	now := s.now()
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM calendars WHERE owner = ? AND name = ?`, c.Owner, c.Name).Scan(&n); err != nil {
+		if err := nameTaken(ctx, tx, "calendars", "a calendar", c.Owner, c.Name, 0); err != nil {
 			return err
-		}
-		if n > 0 {
-			return fmt.Errorf("%s already has a calendar named %q: %w", ownerName(c.Owner), c.Name, model.ErrConflict)
 		}
 		seq, err := nextSeq(ctx, tx, 1)
 		if err != nil {
@@ -169,13 +165,8 @@ func (s *Store) UpdateCalendar(ctx context.Context, c *model.Calendar) error {
 			}
 			return err
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM calendars WHERE owner = ? AND name = ? AND id != ?`,
-			c.Owner, c.Name, c.ID).Scan(&n); err != nil {
+		if err := nameTaken(ctx, tx, "calendars", "a calendar", c.Owner, c.Name, c.ID); err != nil {
 			return err
-		}
-		if n > 0 {
-			return fmt.Errorf("%s already has a calendar named %q: %w", ownerName(c.Owner), c.Name, model.ErrConflict)
 		}
 		seq, err := nextSeq(ctx, tx, 1)
 		if err != nil {

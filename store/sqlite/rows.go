@@ -71,3 +71,18 @@ func (s *Store) deleteRow(ctx context.Context, op, query string, args ...any) er
 	}
 	return nil
 }
+
+// nameTaken returns model.ErrConflict when a row of table other than id
+// (0: any row) gives owner the name already; what says what the row is
+// ("a calendar") in the message.
+func nameTaken(ctx context.Context, tx *sql.Tx, table, what, owner, name string, id int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE owner = ? AND name = ? AND id <> ?`,
+		owner, name, id).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("%s already has %s named %q: %w", ownerName(owner), what, name, model.ErrConflict)
+	}
+	return nil
+}

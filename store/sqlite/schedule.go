@@ -112,12 +112,8 @@ func (s *Store) CreateSchedule(ctx context.Context, sc *model.Schedule) error {
 	}
 	now := s.now()
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schedules WHERE owner = ? AND name = ?`, sc.Owner, sc.Name).Scan(&n); err != nil {
+		if err := nameTaken(ctx, tx, "schedules", "a schedule", sc.Owner, sc.Name, 0); err != nil {
 			return err
-		}
-		if n > 0 {
-			return fmt.Errorf("%s already has a schedule named %q: %w", ownerName(sc.Owner), sc.Name, model.ErrConflict)
 		}
 		c := *sc
 		c.Created, c.Modified = fromNanos(now.UnixNano()), fromNanos(now.UnixNano())
@@ -149,12 +145,8 @@ func (s *Store) UpdateSchedule(ctx context.Context, sc *model.Schedule) error {
 	}
 	now := s.now()
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schedules WHERE owner = ? AND name = ? AND id <> ?`, sc.Owner, sc.Name, sc.ID).Scan(&n); err != nil {
+		if err := nameTaken(ctx, tx, "schedules", "a schedule", sc.Owner, sc.Name, sc.ID); err != nil {
 			return err
-		}
-		if n > 0 {
-			return fmt.Errorf("%s already has a schedule named %q: %w", ownerName(sc.Owner), sc.Name, model.ErrConflict)
 		}
 		c := *sc
 		c.Modified = fromNanos(now.UnixNano())
@@ -244,12 +236,8 @@ func (s *Store) PutAvailability(ctx context.Context, a *model.Availability) erro
 	}
 	now := s.now()
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM availabilities WHERE owner = ? AND name = ? AND id <> ?`, a.Owner, a.Name, a.ID).Scan(&n); err != nil {
+		if err := nameTaken(ctx, tx, "availabilities", "an availability", a.Owner, a.Name, a.ID); err != nil {
 			return err
-		}
-		if n > 0 {
-			return fmt.Errorf("%s already has an availability named %q: %w", ownerName(a.Owner), a.Name, model.ErrConflict)
 		}
 		c := *a
 		if c.Created.IsZero() {
