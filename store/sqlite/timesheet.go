@@ -401,7 +401,7 @@ func (g *tsGuard) touches(t *model.Timing, name string) error {
 func approvedDays(ctx context.Context, tx *sql.Tx, person string) (map[model.LocalDate]bool, model.LocalDate, model.LocalDate, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT day FROM timesheet_approvals WHERE person = ? AND state = 'approved' ORDER BY day`, person)
 	if err != nil {
-		return nil, model.LocalDate{}, model.LocalDate{}, fmt.Errorf("store: timesheet guard: %w", err)
+		return nil, model.LocalDate{}, model.LocalDate{}, fmt.Errorf("timesheet guard: %w", err)
 	}
 	defer rows.Close()
 	days := map[model.LocalDate]bool{}
@@ -409,11 +409,11 @@ func approvedDays(ctx context.Context, tx *sql.Tx, person string) (map[model.Loc
 	for rows.Next() {
 		var s string
 		if err := rows.Scan(&s); err != nil {
-			return nil, first, last, fmt.Errorf("store: timesheet guard: %w", err)
+			return nil, first, last, fmt.Errorf("timesheet guard: %w", err)
 		}
 		d, err := model.ParseLocalDate(s)
 		if err != nil {
-			return nil, first, last, fmt.Errorf("store: timesheet guard: %w", err)
+			return nil, first, last, fmt.Errorf("timesheet guard: %w", err)
 		}
 		if len(days) == 0 {
 			first = d
