@@ -114,6 +114,12 @@ type KeyLister interface {
 // the CalDAV server or another process): reload what you show.
 type StoreChangedMsg struct{}
 
+// WarningMsg carries something that went wrong outside a key press (the
+// store cutting a recurrence short, the in-process server failing) to the
+// status line, since the TUI owns the terminal and stderr would scribble
+// over it. Send it with tea.Program.Send.
+type WarningMsg struct{ Err error }
+
 // Options configure a Model.
 type Options struct {
 	Store Store
@@ -379,6 +385,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.form.conflicts = msg.found
 			m.form.checkErr = msg.err
 		}
+		return m, nil
+	case WarningMsg:
+		m.SetError(msg.Err)
 		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.key(msg)

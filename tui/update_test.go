@@ -770,3 +770,13 @@ func TestTypeaheadWaitsForData(t *testing.T) {
 	}
 	drive(t, m, load)
 }
+
+func TestWarningShowsInStatusLine(t *testing.T) {
+	m := newModel(t, newStore(t), 80, 24)
+	drive(t, m, func() tea.Msg {
+		return WarningMsg{Err: errors.New(`store: instances of "x.ics": only the first 100000`)}
+	})
+	if s := screen(m); !strings.Contains(s, "only the first 100000") {
+		t.Errorf("warning not in the status line:\n%s", s)
+	}
+}

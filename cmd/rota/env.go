@@ -12,6 +12,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"rota/model"
@@ -40,7 +41,17 @@ type env struct {
 	user      string         // owner of calendars the CLI makes; CalDAV login
 	loc       *time.Location // display zone and the zone of floating times and plain dates
 	zone      string         // loc's IANA name, for TZIDs and calendar zones; "" when the local zone has none
+	// warn is where the store's warnings go: stderr, or the TUI's status
+	// line while the TUI owns the terminal. Atomic: the in-process CalDAV
+	// server's requests may warn while cmdTUI swaps it.
+	warn atomic.Pointer[func(error)]
 }
+
+// setWarn routes the store's warnings to f.
+func (e *env) setWarn(f func(error)) { e.warn.Store(&f) }
+
+// warnStderr is the default home of warnings.
+func (e *env) warnStderr(err error) { fmt.Fprintf(e.stderr, "rota: warning: %v\n", err) }
 
 // newEnv resolves the configuration (each setting from its flag, else its
 // environment variable, else the config file, else a default) and, when
@@ -73,7 +84,9 @@ func newEnv(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.
 		if err := os.MkdirAll(filepath.Dir(e.storePath), 0o700); err != nil {
 			return nil, fmt.Errorf("open store: %w", err)
 		}
-		if e.store, err = sqlite.Open(e.storePath, sqlite.Options{Now: e.now}); err != nil {
+		e.setWarn(e.warnStderr)
+		warn := func(err error) { (*e.warn.Load())(err) }
+		if e.store, err = sqlite.Open(e.storePath, sqlite.Options{Now: e.now, Warn: warn}); err != nil {
 			return nil, fmt.Errorf("open store %s: %w", e.storePath, err)
 		}
 	}

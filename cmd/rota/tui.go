@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -43,7 +42,6 @@ func cmdTUI(e *env, args []string) error {
 			return usagef("rota tui: --tz: %v", err)
 		}
 	}
-	loc = namedZone(loc)
 	ws, err := weekStartOf(*weekStart)
 	if err != nil {
 		return usagef("rota tui: --week-start: %v", err)
@@ -80,7 +78,11 @@ func cmdTUI(e *env, args []string) error {
 	if f, ok := e.stdout.(*os.File); ok {
 		opts = append(opts, tea.WithOutput(f))
 	}
-	if _, err := tea.NewProgram(m, opts...).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+	p := tea.NewProgram(m, opts...)
+	// The TUI owns the terminal now: store warnings go to its status line.
+	e.setWarn(func(err error) { p.Send(tui.WarningMsg{Err: err}) })
+	defer e.setWarn(e.warnStderr)
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("rota tui: %w", err)
 	}
 	return nil
@@ -122,34 +124,6 @@ func serveCalDAV(ctx context.Context, e *env, addr string) (stop func(), err err
 		cancel()
 		<-done
 	}, nil
-}
-
-// namedZone turns time.Local into the IANA zone it stands for (TZ, else
-// /etc/localtime's link), so new events get a real TZID.
-func namedZone(loc *time.Location) *time.Location {
-	if loc != time.Local {
-		return loc
-	}
-	name := strings.TrimPrefix(os.Getenv("TZ"), ":")
-	if name == "" {
-		if p, err := filepath.EvalSymlinks("/etc/localtime"); err == nil {
-			if i := strings.Index(p, "zoneinfo/"); i >= 0 {
-				name = p[i+len("zoneinfo/"):]
-			}
-		}
-	}
-	if name == "" {
-		if b, err := os.ReadFile("/etc/timezone"); err == nil {
-			name = strings.TrimSpace(string(b))
-		}
-	}
-	if name == "" {
-		return loc
-	}
-	if z, err := model.LoadZone(name); err == nil {
-		return z
-	}
-	return loc
 }
 
 // weekStartOf reads --week-start, else the locale: territories that start
