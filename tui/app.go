@@ -177,6 +177,9 @@ type Model struct {
 	cur     int
 
 	mode mode
+	// back is the mode a form or prompt returns to when it is done or
+	// cancelled: the detail pane when it was started from there.
+	back mode
 	err  error
 	info string
 
@@ -750,6 +753,15 @@ func (m *Model) normalKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	return m.screens[m.cur].Update(m, msg)
+}
+
+// prompt enters a form or prompt mode, remembering where it was started
+// from (the calendar view or the detail pane) to go back there.
+func (m *Model) prompt(md mode) {
+	if m.mode == modeNormal || m.mode == modeDetail {
+		m.back = m.mode
+	}
+	m.mode = md
 }
 
 // writing counts a write command in flight until its savedMsg is back.

@@ -63,11 +63,11 @@ func (m *Model) startDelete() tea.Cmd {
 	m.pending = &pending{op: opDelete, inst: in}
 	if m.isRecurring(in) {
 		m.pending.prompt = "delete " + quoteTitle(in.Summary) + ": o this one · f this and following · a all · esc cancel"
-		m.mode = modeScope
+		m.prompt(modeScope)
 		return nil
 	}
 	m.pending.prompt = "delete " + quoteTitle(in.Summary) + "? y/n"
-	m.mode = modeConfirm
+	m.prompt(modeConfirm)
 	return nil
 }
 
@@ -84,7 +84,7 @@ func (m *Model) startShift(shift time.Duration, days int, resize time.Duration) 
 			verb = "resize"
 		}
 		p.prompt = verb + " " + quoteTitle(in.Summary) + ": o this one · f this and following · a all · esc cancel"
-		m.mode = modeScope
+		m.prompt(modeScope)
 		return nil
 	}
 	return m.runPending(p)
@@ -97,7 +97,7 @@ func (m *Model) startEdit() tea.Cmd {
 	}
 	if m.isRecurring(in) {
 		m.pending = &pending{op: opEdit, inst: in, prompt: "edit " + quoteTitle(in.Summary) + ": o this one · f this and following · a all · esc cancel"}
-		m.mode = modeScope
+		m.prompt(modeScope)
 		return nil
 	}
 	return m.openEditForm(in, scopeSingle)
@@ -115,7 +115,7 @@ func (m *Model) pendingKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	p := m.pending
 	if p == nil {
-		m.mode = modeNormal
+		m.mode = m.back
 		return nil
 	}
 	if m.mode == modeScope {
@@ -127,7 +127,7 @@ func (m *Model) pendingKey(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.ScopeAll):
 			p.scope = scopeAll
 		case key.Matches(msg, k.Cancel):
-			m.pending, m.mode = nil, modeNormal
+			m.pending, m.mode = nil, m.back
 			return nil
 		default:
 			return nil
@@ -142,15 +142,15 @@ func (m *Model) pendingKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.mode = modeConfirm
 			return nil
 		}
-		m.pending, m.mode = nil, modeNormal
+		m.pending, m.mode = nil, m.back
 		return m.runPending(p)
 	}
 	switch {
 	case key.Matches(msg, k.Yes):
-		m.pending, m.mode = nil, modeNormal
+		m.pending, m.mode = nil, m.back
 		return m.runPending(p)
 	case key.Matches(msg, k.No):
-		m.pending, m.mode = nil, modeNormal
+		m.pending, m.mode = nil, m.back
 	}
 	return nil
 }
@@ -616,7 +616,7 @@ func (m *Model) gotSaved(msg savedMsg) tea.Cmd {
 	}
 	if msg.form {
 		m.form = nil
-		m.mode = modeNormal
+		m.mode = m.back
 	}
 	if m.mode == modeDetail && msg.key.uid == "" {
 		m.mode = modeNormal

@@ -97,7 +97,7 @@ func (m *Model) startCreate() tea.Cmd {
 		f.inputs[fCalendar].SetValue(c.Name)
 	}
 	m.form = f
-	m.mode = modeForm
+	m.prompt(modeForm)
 	return m.formChanged()
 }
 
@@ -106,7 +106,7 @@ func (m *Model) openEditForm(in model.Instance, sc scope) tea.Cmd {
 	f := m.newForm()
 	f.inst, f.scope, f.calID, f.waiting = in, sc, in.CalendarID, true
 	m.form = f
-	m.mode = modeForm
+	m.prompt(modeForm)
 	return loadDetail(m.ctx, m.store, in)
 }
 
@@ -302,7 +302,7 @@ func (f *form) key(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Cancel):
 		m.form = nil
-		m.mode = modeNormal
+		m.mode = m.back
 		return nil
 	case msg.String() == "tab" || msg.String() == "down":
 		return f.move(1)

@@ -780,3 +780,41 @@ func TestWarningShowsInStatusLine(t *testing.T) {
 		t.Errorf("warning not in the status line:\n%s", s)
 	}
 }
+
+// A form or prompt started from the detail pane goes back to the pane when
+// it is cancelled or done, not to the bare view.
+func TestCancelFromPaneKeepsPane(t *testing.T) {
+	f := newFixture(t)
+	for _, w := range []int{120, 80} {
+		m := newModel(t, f.st, w, 40)
+		press(t, m, "2", "j", "enter") // Monday's design review, not recurring
+		if m.mode != modeDetail {
+			t.Fatalf("%d cols: enter: mode %v", w, m.mode)
+		}
+		press(t, m, "e")
+		if m.mode != modeForm {
+			t.Fatalf("%d cols: e in the pane: mode %v", w, m.mode)
+		}
+		press(t, m, "esc")
+		if s := screen(m); m.mode != modeDetail || !strings.Contains(s, "Walk through the new") {
+			t.Errorf("%d cols: esc on the form from the pane: mode %v\n%s", w, m.mode, s)
+		}
+		press(t, m, "d", "n")
+		if m.mode != modeDetail {
+			t.Errorf("%d cols: n on the delete prompt from the pane: mode %v", w, m.mode)
+		}
+		press(t, m, "esc", "e", "esc")
+		if m.mode != modeNormal {
+			t.Errorf("%d cols: esc on a form from the view: mode %v, want the view", w, m.mode)
+		}
+	}
+	m := newModel(t, f.st, 120, 40)
+	press(t, m, "2", "enter", "e") // the standup repeats: which ones?
+	if m.mode != modeScope {
+		t.Fatalf("e on a recurring instance: mode %v", m.mode)
+	}
+	press(t, m, "o", "esc")
+	if m.mode != modeDetail {
+		t.Errorf("esc on the form after the scope prompt: mode %v, want the pane", m.mode)
+	}
+}
