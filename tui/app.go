@@ -176,7 +176,8 @@ type Model struct {
 	screens []Screen
 	cur     int
 
-	mode mode
+	mode    mode
+	helpTop int // first line of the ? page shown
 	// back is the mode a form or prompt returns to when it is done or
 	// cancelled: the detail pane when it was started from there.
 	back mode
@@ -187,6 +188,7 @@ type Model struct {
 	hidden    map[int64]bool
 	focusCal  int64
 	calCursor int
+	calTop    int // first row of the calendars list shown
 	calBlock  map[int64]lipgloss.Style
 	calMark   map[int64]lipgloss.Style
 	fills     map[[2]int]string // styled grid pieces by kind and width
@@ -692,7 +694,6 @@ func (m *Model) switchScreen(i int) tea.Cmd {
 
 // key handles a key press by mode.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
 	if msg.String() == "ctrl+c" {
 		return tea.Quit
 	}
@@ -711,10 +712,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case modeConfirm, modeScope:
 		return m.pendingKey(msg)
 	case modeHelp:
-		if key.Matches(msg, k.Back, k.Help, k.Quit) {
-			m.mode = modeNormal
-		}
-		return nil
+		return m.helpKey(msg)
 	case modeDetail:
 		return m.detailKey(msg)
 	case modeCalendars:
@@ -733,7 +731,7 @@ func (m *Model) normalKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
 	case key.Matches(msg, k.Help):
-		m.mode = modeHelp
+		m.openHelp()
 		return nil
 	case key.Matches(msg, k.NextView):
 		return m.switchScreen((m.cur + 1) % len(m.screens))
@@ -818,7 +816,10 @@ func (m *Model) liveKeys() []key.Binding {
 	case modeScope:
 		return []key.Binding{k.ScopeThis, k.ScopeFollowing, k.ScopeAll, k.Cancel}
 	case modeHelp:
-		return []key.Binding{k.Back, k.Quit}
+		_, n, h := m.helpLines()
+		scroll := key.NewBinding(key.WithKeys("up", "down", "k", "j", "pgup", "pgdown"), key.WithHelp("↑↓ pgup/pgdn", "scroll"))
+		scroll.SetEnabled(n > h)
+		return []key.Binding{scroll, k.Back, k.Quit}
 	case modeDetail:
 		_, ok := m.selected()
 		out := enable([]key.Binding{k.Edit, k.Delete, k.Duplicate, k.Back}, ok, ok, ok, true)
@@ -952,7 +953,7 @@ func (m *Model) View() tea.View {
 func (m *Model) body(w, h int) string {
 	switch m.mode {
 	case modeHelp:
-		return m.helpView(w, h)
+		return m.helpPage(h)
 	case modeDetail:
 		if m.sideDetail() {
 			return m.sideBySide(w, h)

@@ -33,7 +33,7 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
 	case key.Matches(msg, k.Help):
-		m.mode = modeHelp
+		m.openHelp()
 	case key.Matches(msg, k.Edit):
 		return m.startEdit()
 	case key.Matches(msg, k.Delete):

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -14,6 +15,7 @@ import (
 
 func (m *Model) calendarsKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
+	defer func() { m.calTop, _ = m.calWindow(m.bodyHeight()) }()
 	switch {
 	case key.Matches(msg, k.Back, k.Calendars):
 		m.mode = modeNormal
@@ -22,7 +24,7 @@ func (m *Model) calendarsKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Up):
 		m.calCursor = max(0, m.calCursor-1)
 	case key.Matches(msg, k.Down):
-		m.calCursor = min(len(m.cals)-1, m.calCursor+1)
+		m.calCursor = max(0, min(len(m.cals)-1, m.calCursor+1))
 	case key.Matches(msg, k.Toggle):
 		if m.calCursor < len(m.cals) {
 			id := m.cals[m.calCursor].ID
@@ -40,13 +42,26 @@ func (m *Model) calendarsKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// calWindow is the first calendar row shown and how many fit in a body
+// of h lines: all of them, or (with a line saying which are shown) a
+// window from calTop moved just enough to show the cursor.
+func (m *Model) calWindow(h int) (top, rows int) {
+	rows = max(h-1, 1)
+	if len(m.cals) <= rows {
+		return 0, len(m.cals)
+	}
+	rows = max(h-2, 1)
+	top = min(m.calTop, m.calCursor)
+	top = max(top, m.calCursor-rows+1)
+	return max(0, min(top, len(m.cals)-rows)), rows
+}
+
 func (m *Model) calendarsView(w, h int) string {
 	var b strings.Builder
 	b.WriteString(m.sty.title.Render("  Calendars") + m.sty.dim.Render("  (space shows or hides, enter makes it the one new events go to)"))
-	for i, c := range m.cals {
-		if i+2 > h {
-			break
-		}
+	top, rows := m.calWindow(h)
+	for i := top; i < len(m.cals) && i < top+rows; i++ {
+		c := m.cals[i]
 		b.WriteByte('\n')
 		box := "[x]"
 		if m.hidden[c.ID] {
@@ -68,6 +83,9 @@ func (m *Model) calendarsView(w, h int) string {
 	}
 	if len(m.cals) == 0 {
 		b.WriteString("\n" + m.sty.dim.Render("  no calendars yet: try `rota demo` or `rota import FILE`"))
+	}
+	if rows < len(m.cals) {
+		b.WriteString("\n" + m.sty.dim.Render(fmt.Sprintf("  %d–%d of %d calendars (↑/↓)", top+1, min(top+rows, len(m.cals)), len(m.cals))))
 	}
 	return b.String()
 }
@@ -194,9 +212,78 @@ func (m *Model) resultsView(w, h int) string {
 	return b.String()
 }
 
-// Help: every key, grouped.
+// Help: every key, grouped; the page scrolls when it is taller than the
+// body.
 
-func (m *Model) helpView(w, h int) string {
+// openHelp shows the ? page from its top.
+func (m *Model) openHelp() {
+	m.mode = modeHelp
+	m.helpTop = 0
+}
+
+// helpLines is the ? page at the window's width, its length and the
+// number of lines shown at once when it scrolls.
+func (m *Model) helpLines() (lines []string, n, h int) {
+	lines = strings.Split(m.helpView(m.width), "\n")
+	h = m.bodyHeight()
+	if len(lines) > h {
+		h = max(h-1, 1) // the last line says where we are
+	}
+	return lines, len(lines), h
+}
+
+func (m *Model) helpKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	_, n, h := m.helpLines()
+	switch {
+	case key.Matches(msg, k.Back, k.Help):
+		m.mode = modeNormal
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Up):
+		m.scrollHelp(-1, n, h)
+	case key.Matches(msg, k.Down):
+		m.scrollHelp(1, n, h)
+	case key.Matches(msg, k.Prev):
+		m.scrollHelp(-h, n, h)
+	case key.Matches(msg, k.Next, k.Toggle):
+		m.scrollHelp(h, n, h)
+	case msg.String() == "home" || msg.String() == "g":
+		m.helpTop = 0
+	case msg.String() == "end" || msg.String() == "G":
+		m.scrollHelp(n, n, h)
+	}
+	return nil
+}
+
+// scrollHelp moves the ? page by d lines, within its n lines shown h at
+// a time.
+func (m *Model) scrollHelp(d, n, h int) {
+	m.helpTop = max(0, min(m.helpTop+d, n-h))
+}
+
+// helpPage is the part of the ? page that fits in h lines, with a line
+// saying what is above and below when it does not all fit.
+func (m *Model) helpPage(h int) string {
+	lines, n, rows := m.helpLines()
+	if n <= h {
+		return strings.Join(lines, "\n")
+	}
+	top := max(0, min(m.helpTop, n-rows))
+	end := min(top+rows, n)
+	var where string
+	switch {
+	case top == 0:
+		where = fmt.Sprintf("  ↓ %d more lines (↓/j, pgdn)", n-end)
+	case end == n:
+		where = fmt.Sprintf("  ↑ %d lines above (↑/k, pgup)", top)
+	default:
+		where = fmt.Sprintf("  ↑ %d lines above · ↓ %d more", top, n-end)
+	}
+	return strings.Join(lines[top:end], "\n") + "\n" + m.sty.dim.Render(where)
+}
+
+func (m *Model) helpView(w int) string {
 	k := m.keys
 	switch n := len(m.screens); {
 	case n <= 4:

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -816,5 +817,77 @@ func TestCancelFromPaneKeepsPane(t *testing.T) {
 	press(t, m, "o", "esc")
 	if m.mode != modeDetail {
 		t.Errorf("esc on the form after the scope prompt: mode %v, want the pane", m.mode)
+	}
+}
+
+// The ? page scrolls when it is taller than the body and says what is cut
+// off; nothing of it is out of reach.
+func TestHelpScrolls(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f.st, 80, 12) // a 9-line body for a 21-line page
+	press(t, m, "?")
+	s := screen(m)
+	if !strings.Contains(s, "move") || !strings.Contains(s, "more lines") || strings.Contains(s, "and following") {
+		t.Fatalf("? at 80x12 starts at the top and says there is more:\n%s", s)
+	}
+	if line := lastLine(s); !strings.Contains(line, "scroll") {
+		t.Errorf("help line of a page that scrolls: %q", line)
+	}
+	press(t, m, "j")
+	if m.helpTop != 1 || strings.Contains(screen(m), " move ") {
+		t.Errorf("j: top %d\n%s", m.helpTop, screen(m))
+	}
+	press(t, m, "pgdown", "pgdown", "pgdown")
+	s = screen(m)
+	if !strings.Contains(s, "and following") || !strings.Contains(s, "lines above") || strings.Contains(s, "more lines") {
+		t.Errorf("pgdn to the end shows the last keys:\n%s", s)
+	}
+	press(t, m, "k", "esc")
+	if m.mode != modeNormal {
+		t.Fatalf("esc closes the page: mode %v", m.mode)
+	}
+	press(t, m, "?")
+	if m.helpTop != 0 {
+		t.Errorf("? opens at the top again, not line %d", m.helpTop)
+	}
+	big := newModel(t, f.st, 120, 40)
+	press(t, big, "?")
+	if s := screen(big); strings.Contains(s, "more lines") || strings.Contains(lastLine(s), "scroll") {
+		t.Errorf("a page that fits offers scrolling:\n%s", s)
+	}
+}
+
+// The calendars list keeps the cursor row in view however many there are.
+func TestCalendarsListScrolls(t *testing.T) {
+	f := newFixture(t)
+	for i := range 25 {
+		c := model.Calendar{Owner: "alice", Name: fmt.Sprintf("extra%02d", i), Order: 10 + i}
+		if err := f.st.CreateCalendar(context.Background(), &c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := newModel(t, f.st, 80, 24) // 21 body lines: header, 19 rows, where
+	press(t, m, "c")
+	s := screen(m)
+	if !strings.Contains(s, "extra15") || strings.Contains(s, "extra16") || !strings.Contains(s, "1–19 of 28 calendars") {
+		t.Fatalf("calendars list at 80x24:\n%s", s)
+	}
+	for range 30 {
+		press(t, m, "j")
+	}
+	s = screen(m)
+	if !strings.Contains(s, "extra24") || strings.Contains(s, "extra05 ") || !strings.Contains(s, "10–28 of 28") {
+		t.Fatalf("j to the last calendar:\n%s", s)
+	}
+	press(t, m, "k", "k", "k", "space")
+	s = screen(m)
+	if !strings.Contains(s, "10–28 of 28") || !strings.Contains(s, "[ ]   ■■ extra21") {
+		t.Errorf("k inside the window keeps it; space hides extra21:\n%s", s)
+	}
+	for range 30 {
+		press(t, m, "k")
+	}
+	if s := screen(m); !strings.Contains(s, "Work") || !strings.Contains(s, "1–19 of 28") {
+		t.Errorf("k back to the first:\n%s", s)
 	}
 }
