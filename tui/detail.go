@@ -51,8 +51,13 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // sideWidth is the width from which the detail pane sits beside the
-// agenda, day or week view instead of replacing it.
-const sideWidth = 120
+// agenda or day view instead of replacing it; sideWeekWidth is the same
+// for the week, whose seven columns beside the pane would be too narrow
+// to read below it (9 cells a day at 120 columns).
+const (
+	sideWidth     = 120
+	sideWeekWidth = 160
+)
 
 // sideDetail reports whether the detail pane sits beside the view.
 func (m *Model) sideDetail() bool {
@@ -63,7 +68,7 @@ func (m *Model) sideDetail() bool {
 	case *agendaScreen:
 		return true
 	case *gridScreen:
-		return s.days <= 7
+		return s.days == 1 || s.days <= 7 && m.width >= sideWeekWidth
 	}
 	return false
 }

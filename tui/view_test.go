@@ -62,22 +62,28 @@ func golden(t *testing.T, name, got string) {
 func TestGolden(t *testing.T) {
 	f := newFixture(t)
 	views := []struct {
-		name string
-		keys []string
+		name  string
+		keys  []string
+		sizes [][2]int // nil: 80x24 and 120x40
 	}{
-		{"agenda", nil},
-		{"day", []string{"2"}},
-		{"week", []string{"3"}},
-		{"month", []string{"4"}},
-		{"detail", []string{"2", "j", "enter"}},           // Design review, the second instance of Monday
-		{"detail_week", []string{"3", "j", "enter", "l"}}, // beside the week from 120 columns: Tuesday's standup
-		{"detail_agenda", []string{"enter"}},
-		{"help", []string{"?"}},
-		{"calendars", []string{"c"}},
-		{"form", []string{"2", "j", "e"}},
+		{"agenda", nil, nil},
+		{"day", []string{"2"}, nil},
+		{"week", []string{"3"}, nil},
+		{"month", []string{"4"}, nil},
+		{"detail", []string{"2", "j", "enter"}, nil},                           // Design review, the second instance of Monday
+		{"detail_week", []string{"3", "l", "enter"}, nil},                      // replaces the week below 160 columns: Tuesday's standup
+		{"detail_week", []string{"3", "j", "enter", "l"}, [][2]int{{160, 40}}}, // beside it from 160: follows l to Tuesday's standup
+		{"detail_agenda", []string{"enter"}, nil},
+		{"help", []string{"?"}, nil},
+		{"calendars", []string{"c"}, nil},
+		{"form", []string{"2", "j", "e"}, nil},
 	}
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
-		for _, v := range views {
+	for _, v := range views {
+		sizes := v.sizes
+		if sizes == nil {
+			sizes = [][2]int{{80, 24}, {120, 40}}
+		}
+		for _, size := range sizes {
 			name := v.name + "_" + itoa(size[0]) + "x" + itoa(size[1])
 			t.Run(name, func(t *testing.T) {
 				m := newModel(t, f.st, size[0], size[1])
