@@ -140,6 +140,9 @@ type Options struct {
 	Screens []Screen
 	// Context bounds store calls; nil means context.Background().
 	Context context.Context
+	// NoMouse leaves the mouse to the terminal (selecting text) instead
+	// of clicks selecting and the wheel scrolling.
+	NoMouse bool
 }
 
 type mode int
@@ -167,6 +170,7 @@ type Model struct {
 	weekStart time.Weekday
 	owner     string
 	pollEvery time.Duration
+	mouse     bool
 
 	width, height int
 	sty           styles
@@ -240,6 +244,7 @@ func New(opts Options) *Model {
 		weekStart: time.Monday,
 		owner:     opts.Owner,
 		pollEvery: opts.Poll,
+		mouse:     !opts.NoMouse,
 		width:     80,
 		height:    24,
 		keys:      defaultKeys(),
@@ -396,6 +401,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
+	case tea.MouseWheelMsg:
+		if m.mouse {
+			return m, m.wheel(msg)
+		}
+	case tea.MouseClickMsg:
+		if m.mouse {
+			return m, m.click(msg)
+		}
 	}
 	bg := m.background(msg)
 	if m.form != nil && m.mode == modeForm {
@@ -946,6 +959,9 @@ func (m *Model) View() tea.View {
 	}
 	v := tea.NewView(out)
 	v.AltScreen = true
+	if m.mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	v.WindowTitle = "rota"
 	return v
 }

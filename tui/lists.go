@@ -177,6 +177,12 @@ func (m *Model) jumpTo(in model.Instance) tea.Cmd {
 	return m.reload(cv.fetch(m))
 }
 
+// resultsTop is the first result shown in a body of h lines (under the
+// title line), keeping the selected one in view.
+func (m *Model) resultsTop(h int) int {
+	return max(0, scrollTo(0, m.resSel+1, h-1, len(m.results)+1)-1)
+}
+
 func (m *Model) resultsView(w, h int) string {
 	var b strings.Builder
 	b.WriteString(m.sty.title.Render("  Search: " + m.resText))
@@ -188,8 +194,8 @@ func (m *Model) resultsView(w, h int) string {
 		b.WriteString("\n" + m.sty.dim.Render("  nothing found"))
 		return b.String()
 	}
-	top := scrollTo(0, m.resSel+1, h-1, len(m.results)+1)
-	for i := max(0, top-1); i < len(m.results) && i < top-1+h-1; i++ {
+	top := m.resultsTop(h)
+	for i := top; i < len(m.results) && i < top+h-1; i++ {
 		r := m.results[i]
 		when := "no date"
 		if !r.inst.Start.IsZero() {

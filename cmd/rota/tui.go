@@ -20,17 +20,19 @@ import (
 )
 
 // cmdTUI runs the terminal UI: bare `rota`, or `rota tui [--serve ADDR]
-// [--tz ZONE] [--week-start DAY]`. With --serve the CalDAV server runs in
-// the same process, so a phone's changes show in the open TUI.
+// [--tz ZONE] [--week-start DAY] [--no-mouse]`. With --serve the CalDAV
+// server runs in the same process, so a phone's changes show in the open
+// TUI.
 func cmdTUI(e *env, args []string) error {
 	fs := flag.NewFlagSet("rota tui", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	serve := fs.String("serve", "", "also serve CalDAV on `ADDR` (e.g. 127.0.0.1:5232)")
 	tz := fs.String("tz", "", "show times in `ZONE` (IANA name; default the global --tz or local)")
 	weekStart := fs.String("week-start", "", "first `DAY` of the week (monday, sunday...; default from LC_TIME, else monday)")
+	noMouse := fs.Bool("no-mouse", false, "leave the mouse to the terminal (select text) instead of clicking and scrolling")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(e.stdout, "usage: rota [tui] [--serve ADDR] [--tz ZONE] [--week-start DAY]")
+			fmt.Fprintln(e.stdout, "usage: rota [tui] [--serve ADDR] [--tz ZONE] [--week-start DAY] [--no-mouse]")
 			return errHelpShown
 		}
 		return usagef("rota tui: %v", err)
@@ -70,6 +72,7 @@ func cmdTUI(e *env, args []string) error {
 		Owner:        e.user,
 		Context:      ctx,
 		Screens:      tuiScreens(e.store, e.user, person),
+		NoMouse:      *noMouse,
 	})
 	opts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if f, ok := e.stdin.(*os.File); ok {
