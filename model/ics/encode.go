@@ -10,7 +10,8 @@ import (
 
 // Encode writes one VCALENDAR holding every component of objs, for export
 // and feeds: VTIMEZONEs merged (the first definition of a TZID wins, and
-// one is generated for an IANA TZID no object defines), then each object's
+// one is generated for a TZID no object defines that Decode resolves:
+// IANA, Windows and prefixed names), then each object's
 // components in order, lines folded. calName, when set, becomes NAME (RFC
 // 7986) and X-WR-CALNAME.
 func Encode(w io.Writer, objs []model.Object, calName string) error {
@@ -49,8 +50,12 @@ func Encode(w io.Writer, objs []model.Object, calName string) error {
 			continue
 		}
 		have[id] = true
-		if loc := loadIANA(id); loc != nil && loc != time.UTC {
-			zones = append(zones, genVTimezone(id, loc, time.Now()))
+		// Windows and prefixed TZIDs resolve as Decode resolves them; the
+		// generated VTIMEZONE keeps the TZID the events spell.
+		if loc := loadIANA(knownName(id)); loc != nil && loc != time.UTC {
+			z := genVTimezone(knownName(id), loc, time.Now())
+			z.props[0].value = id
+			zones = append(zones, z)
 		}
 	}
 	out.begin("VCALENDAR")

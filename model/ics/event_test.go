@@ -282,3 +282,37 @@ func TestApplyTask(t *testing.T) {
 	}
 	checkGoICal(t, n)
 }
+
+// A TZID the file uses without defining it (Outlook's Windows names,
+// Evolution's prefixed names) gets a generated VTIMEZONE on export, as
+// RFC 5545 section 3.2.19 requires for every TZID used, with the TZID
+// spelled as the events spell it.
+func TestEncodeDefinesWindowsAndPrefixedZones(t *testing.T) {
+	in := head +
+		"BEGIN:VEVENT\r\nUID:w\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Pacific Standard Time:20261020T100000\r\nDTEND;TZID=Pacific Standard Time:20261020T110000\r\nEND:VEVENT\r\n" +
+		"BEGIN:VEVENT\r\nUID:e\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=/freeassociation.sourceforge.net/Europe/Berlin:20261023T080000\r\nEND:VEVENT\r\n" +
+		"END:VCALENDAR\r\n"
+	objs, err := Decode(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sb strings.Builder
+	if err := Encode(&sb, objs, ""); err != nil {
+		t.Fatal(err)
+	}
+	out := sb.String()
+	for _, id := range []string{"Pacific Standard Time", "/freeassociation.sourceforge.net/Europe/Berlin"} {
+		if strings.Count(out, "BEGIN:VTIMEZONE\r\nTZID:"+id+"\r\n") != 1 {
+			t.Errorf("no VTIMEZONE for TZID %q:\n%s", id, out)
+		}
+	}
+	back, err := Decode(strings.NewReader(out))
+	if err != nil || len(back) != 2 {
+		t.Fatalf("re-import: %d objects, %v", len(back), err)
+	}
+	for i := range back {
+		if !back[i].Timing.Start.Equal(objs[i].Timing.Start) {
+			t.Errorf("%s: start %v after round trip, was %v", back[i].UID, back[i].Timing.Start, objs[i].Timing.Start)
+		}
+	}
+}
