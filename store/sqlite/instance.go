@@ -57,7 +57,10 @@ import (
 // cap cuts the expansion; past the row cap, 1000 rows are kept, a quarter
 // of them before now. objects.indexed_from and indexed_until record the
 // window: the table holds every instance overlapping [indexed_from,
-// indexed_until) in key terms (indexed_from NULL: from the first one). A
+// indexed_until) in key terms (indexed_from NULL: from the first one).
+// A rule whose instances from its first one up to the window's end still
+// fit under the cap (an open weekly meeting begun a year or two ago) is
+// indexed from its first instance instead, so its past reads the index. A
 // query whose keys (widened by the largest UTC offset) reach outside the
 // window expands such an object on the fly for the window, and that
 // expansion replaces the object's rows in the answer. A partial index on
@@ -190,6 +193,9 @@ func (s *Store) plan(t *model.Timing) (indexPlan, error) {
 		occs, err = expand(t, model.Range{From: from, To: until}, time.UTC)
 		if err == nil {
 			p.indexedUntil = sql.NullInt64{Int64: until.Unix(), Valid: true}
+			if all, ok := s.fromFirst(t, occs, first, from, until); ok {
+				occs, from = all, time.Time{}
+			}
 			break
 		}
 		if !errors.Is(err, errTooManyInstances) {
@@ -234,6 +240,27 @@ func (s *Store) plan(t *model.Timing) (indexPlan, error) {
 	}
 	p.rows = rows[k:n]
 	return p, nil
+}
+
+// fromFirst widens a window-indexed rule's index back to its first
+// instance when the rows still fit under the cap: a rule that began a year
+// or two ago (the usual open-ended weekly meeting) is then read from the
+// index for every query in its past too, rather than expanded on the fly.
+// The instances of [from, until) estimate the rule's rate, so a rule that
+// could not fit is never expanded from its start.
+func (s *Store) fromFirst(t *model.Timing, occs []occ, first, from, until time.Time) ([]occ, bool) {
+	if from.IsZero() || len(occs) == 0 || len(occs) > s.cap || !until.After(from) {
+		return nil, false
+	}
+	est := float64(len(occs)) * float64(until.Sub(first)) / float64(until.Sub(from))
+	if est > float64(s.cap) {
+		return nil, false
+	}
+	all, err := expand(t, model.Range{To: until}, time.UTC)
+	if err != nil || len(all) > s.cap {
+		return nil, false
+	}
+	return all, true
 }
 
 // openRule reports whether an RRULE may go on for ever: it has neither

@@ -119,6 +119,41 @@ func TestOldOpenRuleIndexedAroundNow(t *testing.T) {
 	}
 }
 
+// TestRecentOpenRuleIndexedFromStart: an open weekly rule that began two
+// years ago has few enough instances up to the horizon to be indexed from
+// its first one, so a week in its past is read from the index, not
+// expanded on the fly; a daily one from 2016 keeps its window.
+func TestRecentOpenRuleIndexedFromStart(t *testing.T) {
+	clk := newClock() // 1 March 2026
+	s := openTemp(t, Options{Now: clk.now})
+	c := model.Calendar{Owner: "alice", Name: "work"}
+	if err := s.CreateCalendar(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2024, 3, 4, 9, 0, 0, 0, time.UTC)
+	o := testObject(c.ID, "weekly.ics", model.Timing{Start: start, Duration: time.Hour, HasEnd: true, RRule: "FREQ=WEEKLY"})
+	if _, err := s.PutObject(ctx, &o, model.Condition{}); err != nil {
+		t.Fatal(err)
+	}
+	from, until, rows := indexState(t, s, "weekly.ics")
+	if from != nil || until == nil {
+		t.Fatalf("index of a two-year-old weekly rule: from %v until %v; want from its first instance", from, until)
+	}
+	if want := int(time.Unix(*until, 0).Sub(start)/(7*24*time.Hour)) + 1; rows < want-1 || rows > want {
+		t.Errorf("%d rows, want about %d", rows, want)
+	}
+	past := model.Range{From: start.AddDate(0, 2, 0), To: start.AddDate(0, 2, 7)}
+	if names := onTheFly(t, s, past); len(names) != 0 {
+		t.Errorf("a week in its past expands %v on the fly", names)
+	}
+	if ins, err := s.Instances(ctx, nil, past, nil); err != nil || len(ins) != 1 {
+		t.Errorf("a week in its past: %d instances (%v), want 1", len(ins), err)
+	}
+	if ins, err := s.Instances(ctx, nil, model.Range{From: start, To: start.Add(time.Minute)}, nil); err != nil || len(ins) != 1 || !ins[0].Start.Equal(start) {
+		t.Errorf("first instance: %v (%v)", ins, err)
+	}
+}
+
 // TestDenseRuleCutNotFailed: a rule with more instances in the window than
 // the engine's cap returns the instances found, says so through Warn, and
 // leaves the other objects' instances alone.
