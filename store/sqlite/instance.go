@@ -452,9 +452,17 @@ var windowSQL = func() string {
 // horizonSQL finds the objects whose index rows do not cover the window
 // (low key ?3, high key ?2): a window-indexed rule whose index ends
 // before the window's end or begins after its start.
+// Each side of the condition is a range of its own partial index
+// (objects_horizon, objects_horizon_from), so most window-indexed rules
+// (covering the window) are not read at all.
 const horizonSQL = `SELECT calendar_id, name, uid, summary, timing FROM objects
-	WHERE calendar_id IN (SELECT value FROM json_each(?1))
-	AND indexed_until IS NOT NULL AND (indexed_until < ?2 OR indexed_from > ?3) AND (last_end IS NULL OR last_end > ?3)`
+	WHERE id IN (
+		SELECT id FROM objects WHERE calendar_id IN (SELECT value FROM json_each(?1))
+			AND indexed_until IS NOT NULL AND indexed_until < ?2
+		UNION
+		SELECT id FROM objects WHERE calendar_id IN (SELECT value FROM json_each(?1))
+			AND indexed_from IS NOT NULL AND indexed_from > ?3)
+	AND indexed_until IS NOT NULL AND (last_end IS NULL OR last_end > ?3)`
 
 // Instances returns every instance overlapping r in the given calendars
 // (nil = all), sorted by start. floating is the zone for floating and
