@@ -47,7 +47,7 @@ var commands = map[string]command{
 	// timesheet.go.
 	"timesheet": {run: cmdTimesheet, args: "start|stop|log|edit|delete|submit|approve|reject|reopen|show|report|workday|off ...", about: "time entries, timer, approval, reports"},
 	// tui.go (bare `rota`, also `rota tui`).
-	"tui": {run: cmdTUI, args: "[--serve ADDR] [--week-start DAY]", about: "the terminal UI (also bare rota)"},
+	"tui": {run: cmdTUI, args: "[--serve ADDR] [--week-start DAY] [--no-mouse]", about: "the terminal UI (also bare rota)"},
 }
 
 func main() {
