@@ -338,3 +338,22 @@ func TestRoundTripTable(t *testing.T) {
 		})
 	}
 }
+
+func TestZone(t *testing.T) {
+	for _, c := range []struct{ tzid, want string }{
+		{"Europe/Berlin", "Europe/Berlin"},
+		{"W. Europe Standard Time", "Europe/Berlin"},
+		{"Pacific Standard Time", "America/Los_Angeles"},
+		{"/freeassociation.sourceforge.net/Europe/Berlin", "Europe/Berlin"},
+		{"/mozilla.org/20050126_1/America/New_York", "America/New_York"},
+		{"Western/Central Europe", ""},
+	} {
+		got := ""
+		if loc, ok := Zone(c.tzid); ok {
+			got = loc.String()
+		}
+		if got != c.want {
+			t.Errorf("Zone(%q) = %q, want %q", c.tzid, got, c.want)
+		}
+	}
+}

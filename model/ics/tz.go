@@ -517,3 +517,20 @@ func nthWeekday(year int, m time.Month, wd time.Weekday, nth int) time.Time {
 	first := time.Date(year, m, 1, 0, 0, 0, 0, time.UTC)
 	return first.AddDate(0, 0, (int(wd)-int(first.Weekday())+7)%7+7*(nth-1))
 }
+
+// Zone resolves a TZID without its VCALENDAR as Decode would (steps 1 to 3
+// and Outlook display names): an IANA name, a Windows name, a prefixed
+// name such as /freeassociation.sourceforge.net/Europe/Berlin. ok is false
+// when only a VTIMEZONE could say what the TZID means. For code that reads
+// stored data itself (CalDAV filters and expansion) and must place values
+// where Decode placed them.
+func Zone(tzid string) (loc *time.Location, ok bool) {
+	name := knownName(tzid)
+	if name == "" {
+		name = cityZone(tzid)
+	}
+	if loc = loadIANA(name); loc == nil {
+		return nil, false
+	}
+	return loc, true
+}
