@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"rota/model"
 	"rota/model/ics"
@@ -135,16 +134,13 @@ func (e *env) importObjects(objs []model.Object, calName string) (importResult, 
 		keep[i].CalendarID = cal.ID
 	}
 	if len(keep) > 0 {
-		if res.created, res.updated, err = e.store.PutObjects(e.ctx, cal.ID, keep); err != nil {
+		// The store counts the instances while it expands them for its
+		// index: no second expansion here.
+		n, err := e.store.Import(e.ctx, cal.ID, keep)
+		if err != nil {
 			return res, err
 		}
-	}
-	for i := range keep {
-		n, open := countInstances(&keep[i].Timing, e.loc)
-		res.instances += n
-		if open {
-			res.open++
-		}
+		res.created, res.updated, res.instances, res.open = n.Created, n.Updated, n.Instances, n.Open
 	}
 	return res, nil
 }
@@ -166,23 +162,6 @@ func (r importResult) String() string {
 		s += fmt.Sprintf(", %d skipped (%s)", skipped, strings.Join(what, ", "))
 	}
 	return s
-}
-
-// countInstances counts the instances of a finite object, or says it has
-// no end: an RRULE with neither COUNT nor UNTIL (RFC 5545 section
-// 3.3.10). One expansion, capped by the model, so it never runs away.
-func countInstances(t *model.Timing, loc *time.Location) (n int, open bool) {
-	if !t.Recurring() {
-		return 1, false
-	}
-	if rule := strings.ToUpper(t.RRule); rule != "" && !strings.Contains(rule, "COUNT=") && !strings.Contains(rule, "UNTIL=") {
-		return 0, true
-	}
-	occ, err := t.Expand(model.Range{}, loc)
-	if err != nil {
-		return 0, false
-	}
-	return len(occ), false
 }
 
 // decodeCtx decodes in the background so that a cancelled or timed-out

@@ -131,12 +131,20 @@ type indexPlan struct {
 	indexedFrom  sql.NullInt64
 	indexedUntil sql.NullInt64
 	lastEnd      sql.NullInt64
+	// count is how many instances the object has, found by the expansion
+	// for the index (an import's summary reports it); open is true for a
+	// rule without COUNT or UNTIL, whose count is 0.
+	count int
+	open  bool
 }
 
 // plan expands t for the index. Floating values are expanded in UTC, so
 // every instance's start.Unix() is already its key.
 func (s *Store) plan(t *model.Timing) (indexPlan, error) {
 	var p indexPlan
+	if !t.Recurring() {
+		p.count = 1
+	}
 	if t.Start.IsZero() {
 		return p, nil
 	}
@@ -146,12 +154,16 @@ func (s *Store) plan(t *model.Timing) (indexPlan, error) {
 		p.lastEnd = sql.NullInt64{Int64: en.Unix(), Valid: true}
 		return p, nil
 	}
-	if !openRule(t.RRule) {
+	p.open = openRule(t.RRule)
+	if !p.open {
 		// A rule with an end is indexed whole when it fits under the cap
 		// (the usual case: no need to ask the engine for its bounds).
 		occs, err := expand(t, model.Range{}, time.UTC)
 		if err != nil && !errors.Is(err, errTooManyInstances) {
 			return p, err
+		}
+		if err == nil {
+			p.count = len(occs)
 		}
 		if err == nil && len(occs) <= s.cap {
 			p.rows = s.rows(t, occs)

@@ -348,6 +348,32 @@ func (s *Store) PutObject(ctx context.Context, o *model.Object, cond model.Condi
 // none (a hash of the UID when that name is taken or unsafe). It sets each
 // object's CalendarID, Name, ETag and Modified.
 func (s *Store) PutObjects(ctx context.Context, calID int64, objs []model.Object) (created, updated int, err error) {
+	res, err := s.Import(ctx, calID, objs)
+	return res.Created, res.Updated, err
+}
+
+// Imported is what an import wrote.
+type Imported struct {
+	Created, Updated int
+	// Instances counts the instances of the objects with an end (a
+	// non-recurring object has one; a rule the engine's cap cuts counts
+	// 0), Open the series without an end (RRULE with neither COUNT nor
+	// UNTIL). Both come from the expansion done for the index.
+	Instances, Open int
+}
+
+// Import is PutObjects that also counts the instances written.
+func (s *Store) Import(ctx context.Context, calID int64, objs []model.Object) (Imported, error) {
+	var res Imported
+	created, updated, err := s.putObjects(ctx, calID, objs, &res)
+	res.Created, res.Updated = created, updated
+	if err != nil {
+		return Imported{}, err
+	}
+	return res, nil
+}
+
+func (s *Store) putObjects(ctx context.Context, calID int64, objs []model.Object, res *Imported) (created, updated int, err error) {
 	prep := s.startPrepare(objs)
 	defer prep.finish()
 	if len(objs) < preloadAt {
@@ -446,6 +472,10 @@ func (s *Store) PutObjects(ctx context.Context, calID int64, objs []model.Object
 			}
 			known.add(id, o.UID, o.Name)
 			rows.add(calID, id, p.plan.rows)
+			res.Instances += p.plan.count
+			if p.plan.open {
+				res.Open++
+			}
 			if news.full() || rows.full() {
 				if err := flush(); err != nil {
 					return err
