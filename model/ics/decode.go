@@ -44,7 +44,7 @@ func DecodeAll(r io.Reader) ([]model.Object, []Skipped, error) {
 	}
 	// The text is read-only from here on, and b is not used again: no
 	// need for a copy of a file that may be large.
-	return decode(unsafe.String(unsafe.SliceData(b), len(b)))
+	return decode(unsafe.String(unsafe.SliceData(b), len(b)), false)
 }
 
 // readAll is io.ReadAll that reads a file (or anything that knows its
@@ -86,7 +86,7 @@ func readAll(r io.Reader) ([]byte, error) {
 // DecodeObject decodes one calendar object resource (a CalDAV PUT body):
 // exactly one UID and one component type.
 func DecodeObject(data []byte) (model.Object, error) {
-	objs, skipped, err := decode(string(data))
+	objs, skipped, err := decode(string(data), true)
 	if err != nil {
 		return model.Object{}, err
 	}
@@ -112,9 +112,14 @@ type group struct {
 	master    *entry
 	overrides []*entry
 	recIDs    map[string]int // RECURRENCE-ID value -> line
+	resource  bool           // from a calendar object resource: keep the calendar's properties
 }
 
-func decode(s string) ([]model.Object, []Skipped, error) {
+// decode builds the objects of s. resource is true when s is one calendar
+// object resource (a PUT body): its VCALENDAR is the object's own, and
+// the calendar's properties stay with it; in a file they describe the
+// file (X-WR-CALNAME) and are left out.
+func decode(s string, resource bool) ([]model.Object, []Skipped, error) {
 	cals, err := parse(s)
 	if err != nil {
 		return nil, nil, err
@@ -145,7 +150,7 @@ func decode(s string) ([]model.Object, []Skipped, error) {
 			uid := c.get("UID").value
 			g := byUID[uid]
 			if g == nil {
-				g = &group{uid: uid, comp: c.name}
+				g = &group{uid: uid, comp: c.name, resource: resource}
 				byUID[uid] = g
 				order = append(order, g)
 			} else if g.comp != c.name {
@@ -611,7 +616,7 @@ func (g *group) data(w *writer) []byte {
 		comps = append(comps, g.master)
 	}
 	comps = append(comps, g.overrides...)
-	writeCalendarHead(w, first.cal)
+	writeCalendarHead(w, first.cal, g.resource)
 	// VTIMEZONEs used by any property of the components, in order of use.
 	var seen map[string]bool
 	for _, e := range comps {
@@ -638,7 +643,11 @@ func (g *group) data(w *writer) []byte {
 	return w.keep(w.buf)
 }
 
-func writeCalendarHead(w *writer, cal *component) {
+// writeCalendarHead begins a VCALENDAR with VERSION, PRODID and CALSCALE
+// of cal; with all, the calendar's other properties too (X-WR-TIMEZONE,
+// X-APPLE-*, NAME...), so a client gets back what it PUT, except METHOD,
+// which a stored resource may not have (RFC 4791 section 4.1).
+func writeCalendarHead(w *writer, cal *component, all bool) {
 	w.begin("VCALENDAR")
 	version, prod := prop{name: "VERSION", value: "2.0"}, prop{name: "PRODID", value: prodID}
 	if cal != nil {
@@ -653,6 +662,16 @@ func writeCalendarHead(w *writer, cal *component) {
 	w.prop(&prod)
 	if cal != nil {
 		if p := cal.get("CALSCALE"); p != nil {
+			w.prop(p)
+		}
+	}
+	if cal == nil || !all {
+		return
+	}
+	for i := range cal.props {
+		switch p := &cal.props[i]; p.name {
+		case "VERSION", "PRODID", "CALSCALE", "METHOD":
+		default:
 			w.prop(p)
 		}
 	}

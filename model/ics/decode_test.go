@@ -357,3 +357,27 @@ func TestZone(t *testing.T) {
 		}
 	}
 }
+
+// A calendar object resource keeps the VCALENDAR's own properties (X-WR-*,
+// X-APPLE-*, NAME...) that a client PUT: what it sends comes back. METHOD
+// is dropped: RFC 4791 section 4.1 forbids it in stored resources.
+func TestDecodeObjectKeepsCalendarProperties(t *testing.T) {
+	in := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nMETHOD:PUBLISH\r\nX-WR-TIMEZONE:Europe/Berlin\r\nX-CUSTOM;X-P=\"a:b\":v\\;w\r\n" +
+		"BEGIN:VEVENT\r\nUID:k\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nSUMMARY:s\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	o, err := DecodeObject([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(o.Data)
+	for _, line := range []string{"X-WR-TIMEZONE:Europe/Berlin\r\n", "X-CUSTOM;X-P=\"a:b\":v\\;w\r\n"} {
+		if !strings.Contains(got, line) {
+			t.Errorf("Data lost %q:\n%s", line, got)
+		}
+	}
+	if strings.Contains(got, "METHOD") {
+		t.Errorf("Data kept METHOD:\n%s", got)
+	}
+	if i, j := strings.Index(got, "X-WR-TIMEZONE"), strings.Index(got, "BEGIN:VEVENT"); i < 0 || i > j {
+		t.Errorf("calendar properties not before the components:\n%s", got)
+	}
+}

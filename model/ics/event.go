@@ -852,7 +852,7 @@ func sameInstance(e, master *entry, recID time.Time) bool {
 // to derive Summary and Timing.
 func (oc *objectComps) encode(ref time.Time) (model.Object, error) {
 	var w writer
-	writeCalendarHead(&w, oc.cal)
+	writeCalendarHead(&w, oc.cal, true)
 	seen := map[string]bool{}
 	for _, e := range oc.comps {
 		forEachTZID(e.c, func(tzid string) {
