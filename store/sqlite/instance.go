@@ -345,7 +345,7 @@ func makeRow(t *model.Timing, o occ, recurring bool) indexRow {
 // insertBatches are the row counts of the prepared INSERTs: rows are
 // written many to a statement rather than one per instance (an import
 // buffers the rows of many objects, see rowBuffer).
-var insertBatches = [...]int{128, 16, 1}
+var insertBatches = [...]int{1024, 128, 16, 1}
 
 func insertInstanceSQL(n int) string {
 	return `INSERT INTO instances (calendar_id, band, start, end, object_id, recurrence_id, flags, summary) VALUES ` +

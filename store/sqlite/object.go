@@ -80,7 +80,7 @@ func dataHash(data []byte) uint32 {
 
 // objectBatches are the row counts of the prepared multi-row INSERTs of
 // new objects.
-var objectBatches = [...]int{32, 1}
+var objectBatches = [...]int{256, 32, 1}
 
 const objectInsertColumns = `id, calendar_id, name, uid, component, data, summary, search, timing, etag, seq, modified,
 		indexed_from, indexed_until, last_end`
