@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"rota/model"
+	"rota/model/ics"
 )
 
 // mkcalendar answers MKCALENDAR (RFC 4791 section 5.3.1) and extended
@@ -71,7 +73,7 @@ func (q *request) mkcalendar() {
 		if p.is(nsDAV, "resourcetype") {
 			continue
 		}
-		if err := setProp(&c, p); err != nil {
+		if err := setProp(&c, p, true); err != nil {
 			failed = append(failed, p.XMLName)
 		}
 	}
@@ -121,7 +123,10 @@ func (q *request) propsFailed(href string, all []*node, failed []xml.Name) {
 
 // setProp applies one property of a MKCALENDAR, MKCOL or PROPPATCH set to
 // a calendar. Unknown properties are kept as dead properties.
-func setProp(c *model.Calendar, p *node) error {
+// creating is true for MKCALENDAR and extended MKCOL, the only requests
+// that may set supported-calendar-component-set (RFC 4791 section 5.2.3:
+// protected once the calendar exists).
+func setProp(c *model.Calendar, p *node, creating bool) error {
 	text := strings.TrimSpace(p.Text)
 	switch p.XMLName {
 	case pDisplayName:
@@ -146,7 +151,16 @@ func setProp(c *model.Calendar, p *node) error {
 		c.Order = n
 		setDead(c, pOrder, escapeString(text))
 	case pTimezone:
-		if loc := zoneFromVTimezone(p.Text); loc != nil {
+		if text == "" {
+			c.TimeZone = ""
+			delete(c.Props, propKey(pTimezone))
+			return nil
+		}
+		loc, err := calendarTimezone(p.Text)
+		if err != nil {
+			return err
+		}
+		if loc != nil {
 			c.TimeZone = loc.String()
 		}
 		setDead(c, pTimezone, escapeString(p.Text))
@@ -156,6 +170,9 @@ func setProp(c *model.Calendar, p *node) error {
 		}
 		c.TimeZone = text
 	case pComponentSet:
+		if !creating {
+			return errors.New("supported-calendar-component-set is protected once the calendar exists")
+		}
 		var comps []string
 		for i := range p.Nodes {
 			if p.Nodes[i].is(nsCalDAV, "comp") {
@@ -176,6 +193,30 @@ func setProp(c *model.Calendar, p *node) error {
 		setDead(c, p.XMLName, p.Inner)
 	}
 	return nil
+}
+
+// calendarTimezone checks a calendar-timezone value (RFC 4791 section
+// 5.2.2: an iCalendar object with one VTIMEZONE) and returns the zone its
+// TZID names, resolved as the codec resolves TZIDs (IANA, Windows,
+// prefixed); nil when only the VTIMEZONE's rules could say.
+func calendarTimezone(text string) (*time.Location, error) {
+	up := strings.ToUpper(text)
+	if !strings.Contains(up, "BEGIN:VCALENDAR") || strings.Count(up, "BEGIN:VTIMEZONE") != 1 {
+		return nil, errors.New("calendar-timezone must be a VCALENDAR holding one VTIMEZONE")
+	}
+	if loc := zoneFromVTimezone(text); loc != nil {
+		return loc, nil
+	}
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if len(line) > 5 && strings.EqualFold(line[:5], "TZID:") {
+			if loc, ok := ics.Zone(line[5:]); ok {
+				return loc, nil
+			}
+			return nil, nil
+		}
+	}
+	return nil, errors.New("calendar-timezone: VTIMEZONE without TZID")
 }
 
 func setDead(c *model.Calendar, n xml.Name, v string) {
@@ -276,7 +317,7 @@ func (q *request) proppatch() {
 	for _, o := range ops {
 		var err error
 		if o.set {
-			err = setProp(&c, o.p)
+			err = setProp(&c, o.p, false)
 		} else {
 			err = removeProp(&c, o.p.XMLName)
 		}
