@@ -449,8 +449,8 @@ var windowSQL = func() string {
 			b.WriteString("\nUNION ALL\n")
 		}
 		lo, hi := 2+2*band, 3+2*band
-		b.WriteString(`SELECT i.calendar_id, i.start, i.end, i.recurrence_id, i.flags, i.summary, o.name, o.uid, o.summary
-	FROM instances i JOIN objects o ON o.id = i.object_id
+		b.WriteString(`SELECT i.calendar_id, i.start, i.end, i.recurrence_id, i.flags, i.summary, i.object_id
+	FROM instances i
 	WHERE i.calendar_id IN (SELECT value FROM json_each(?1)) AND i.band = ` + strconv.Itoa(band))
 		if band/2 < len(bandBounds) {
 			fmt.Fprintf(&b, " AND i.start >= ?%d AND i.start < ?%d", lo, hi)
@@ -521,14 +521,16 @@ func (s *Store) Instances(ctx context.Context, calIDs []int64, r model.Range, fl
 			return err
 		}
 		defer rows.Close()
+		var objIDs []int64 // of out's instances
 		for rows.Next() {
 			var (
-				in                model.Instance
-				start, end, rid   int64
-				flags             int
-				summary, osummary sql.NullString
+				in              model.Instance
+				start, end, rid int64
+				flags           int
+				summary         sql.NullString
+				objID           int64
 			)
-			if err := rows.Scan(&in.CalendarID, &start, &end, &rid, &flags, &summary, &in.ObjectName, &in.UID, &osummary); err != nil {
+			if err := rows.Scan(&in.CalendarID, &start, &end, &rid, &flags, &summary, &objID); err != nil {
 				return err
 			}
 			wall := flags&rowFloating != 0
@@ -546,13 +548,17 @@ func (s *Store) Instances(ctx context.Context, calIDs []int64, r model.Range, fl
 			if flags&rowRecurring != 0 {
 				in.RecurrenceID = fromKey(rid, wall, floating)
 			}
-			in.Summary = osummary.String
 			if summary.Valid {
-				in.Summary = summary.String
+				in.Summary = summary.String // an override's
 			}
 			out = append(out, in)
+			objIDs = append(objIDs, objID)
 		}
 		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		if err := s.names().fill(ctx, tx, out, objIDs); err != nil {
 			return err
 		}
 		more, expanded, err := s.unindexed(ctx, tx, string(idsJSON), r, lo, hi, floating)
