@@ -1,12 +1,14 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -399,19 +401,20 @@ func (b *rowBuffer) full() bool { return len(b.rows) >= rowBufferSize }
 func (b *rowBuffer) flush(ctx context.Context, stmts []*sql.Stmt) error {
 	rows := b.rows
 	if len(rows) > insertBatches[len(insertBatches)-1] {
-		sort.Slice(rows, func(i, j int) bool {
-			x, y := &rows[i], &rows[j]
-			switch {
-			case x.calID != y.calID:
-				return x.calID < y.calID
-			case x.band != y.band:
-				return x.band < y.band
-			case x.start != y.start:
-				return x.start < y.start
-			case x.objID != y.objID:
-				return x.objID < y.objID
+		slices.SortFunc(rows, func(x, y objectRow) int {
+			if c := cmp.Compare(x.calID, y.calID); c != 0 {
+				return c
 			}
-			return x.rid < y.rid
+			if c := cmp.Compare(x.band, y.band); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(x.start, y.start); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(x.objID, y.objID); c != 0 {
+				return c
+			}
+			return cmp.Compare(x.rid, y.rid)
 		})
 	}
 	if b.args == nil {
@@ -581,19 +584,29 @@ func (s *Store) Instances(ctx context.Context, calIDs []int64, r model.Range, fl
 	if err != nil {
 		return nil, fmt.Errorf("store: instances: %w", err)
 	}
-	sort.Slice(out, func(i, j int) bool {
+	// Sorted through an index: an Instance is large to move and compare by value.
+	idx := make([]int32, len(out))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(i, j int32) int {
 		a, b := &out[i], &out[j]
-		if !a.Start.Equal(b.Start) {
-			return a.Start.Before(b.Start)
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
 		}
-		if a.CalendarID != b.CalendarID {
-			return a.CalendarID < b.CalendarID
+		if c := cmp.Compare(a.CalendarID, b.CalendarID); c != 0 {
+			return c
 		}
-		if a.UID != b.UID {
-			return a.UID < b.UID
+		if c := strings.Compare(a.UID, b.UID); c != 0 {
+			return c
 		}
-		return a.RecurrenceID.Before(b.RecurrenceID)
+		return a.RecurrenceID.Compare(b.RecurrenceID)
 	})
+	sorted := make([]model.Instance, len(out))
+	for k, i := range idx {
+		sorted[k] = out[i]
+	}
+	out = sorted
 	return out, nil
 }
 
