@@ -561,7 +561,7 @@ func (s *Store) Instances(ctx context.Context, calIDs []int64, r model.Range, fl
 			return err
 		}
 		rows.Close()
-		if err := s.names().fill(ctx, tx, out, objIDs); err != nil {
+		if err := s.names.fill(ctx, tx, out, objIDs); err != nil {
 			return err
 		}
 		more, expanded, err := s.unindexed(ctx, tx, string(idsJSON), r, lo, hi, floating)

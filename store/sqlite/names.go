@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"runtime"
 	"sync"
-	"weak"
 
 	"rota/model"
 )
@@ -37,27 +35,11 @@ type calendarNames struct {
 
 type nameCache struct {
 	mu   sync.Mutex
-	cals map[int64]*calendarNames
+	cals map[int64]*calendarNames // made on first use
 }
 
 // maxCachedNames bounds one calendar's entries (about 200 bytes each).
 const maxCachedNames = 500000
-
-// caches holds each open Store's name cache, dropped when the Store is
-// collected (the Store type is not this file's to extend).
-var caches sync.Map // weak.Pointer[Store] -> *nameCache
-
-func (s *Store) names() *nameCache {
-	k := weak.Make(s)
-	if c, ok := caches.Load(k); ok {
-		return c.(*nameCache)
-	}
-	c, loaded := caches.LoadOrStore(k, &nameCache{cals: map[int64]*calendarNames{}})
-	if !loaded {
-		runtime.AddCleanup(s, func(k weak.Pointer[Store]) { caches.Delete(k) }, k)
-	}
-	return c.(*nameCache)
-}
 
 // fill sets the ObjectName, UID and (unless an override's is set) Summary
 // of out[i] from object objIDs[i], as of tx's snapshot.
@@ -99,6 +81,9 @@ func (c *nameCache) fill(ctx context.Context, tx *sql.Tx, out []model.Instance, 
 	for _, id := range ids {
 		st := cals[id]
 		c.mu.Lock()
+		if c.cals == nil {
+			c.cals = map[int64]*calendarNames{}
+		}
 		cn := c.cals[id]
 		if cn == nil || cn.created != st.created || len(cn.byID) > maxCachedNames {
 			cn = &calendarNames{token: st.token, created: st.created, byID: map[int64]objectNames{}}

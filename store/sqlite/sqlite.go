@@ -70,6 +70,8 @@ type Store struct {
 	windowStmt, horizonStmt *sql.Stmt
 	// writer holds the object-write statements, prepared on w.
 	writer *objectWriter
+	// names caches the names of indexed objects per calendar (names.go).
+	names nameCache
 
 	now     func() time.Time
 	horizon time.Duration
