@@ -143,6 +143,9 @@ func TestTodoInRange(t *testing.T) {
 		{"completed only", []string{"COMPLETED:20260303T100000Z"}, rng("20260303T000000Z", "20260304T000000Z"), true},
 		{"created only", []string{"CREATED:20260303T100000Z"}, rng("", "20260303T100001Z"), true},
 		{"nothing", []string{"SUMMARY:x"}, rng("20200101T000000Z", "20200102T000000Z"), true},
+		// Outlook's Windows zone name: 10:00 W. Europe is 09:00Z.
+		{"due in a Windows zone", []string{"DUE;TZID=W. Europe Standard Time:20261130T100000"}, rng("20261130T083000Z", "20261130T090000Z"), true},
+		{"due in a Windows zone, after", []string{"DUE;TZID=W. Europe Standard Time:20261130T100000"}, rng("20261130T090000Z", "20261130T103000Z"), false},
 	}
 	for _, c := range cases {
 		cal, err := parseData([]byte(mk(c.props...)))
@@ -197,4 +200,32 @@ func FuzzParseXML(f *testing.F) {
 			parseFilter(fl)
 		}
 	})
+}
+
+// A task's alarm relative to its end has DUE to be relative to, even
+// without DTSTART.
+func TestAlarmOfTaskWithOnlyDue(t *testing.T) {
+	cal, err := parseData([]byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VTODO\r\nUID:t\r\nDTSTAMP:20260101T000000Z\r\n" +
+		"DUE:20261210T100000Z\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER;RELATED=END:-PT1H\r\nEND:VALARM\r\n" +
+		"END:VTODO\r\nEND:VCALENDAR\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	todo := cal.Children[0]
+	e := &evaluator{floating: time.UTC}
+	for _, c := range []struct {
+		start, end string
+		want       bool
+	}{
+		{"20261210T090000Z", "20261210T090100Z", true},
+		{"20261210T091000Z", "20261210T092000Z", false},
+	} {
+		tr := &timeRange{}
+		tr.start, _ = parseUTC(c.start)
+		tr.end, _ = parseUTC(c.end)
+		got, err := e.compInRange(todo.Children[0], todo, tr)
+		if err != nil || got != c.want {
+			t.Errorf("alarm in %s..%s: %v, %v; want %v", c.start, c.end, got, err, c.want)
+		}
+	}
 }

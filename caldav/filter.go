@@ -9,6 +9,7 @@ import (
 	"github.com/emersion/go-ical"
 
 	"rota/model"
+	"rota/model/ics"
 )
 
 // compFilter is CALDAV:comp-filter (RFC 4791 section 9.7.1).
@@ -425,7 +426,8 @@ func propTime(p *ical.Prop, floating *time.Location) (t time.Time, date bool, er
 	}
 	loc := floating
 	if tzid := p.Params.Get("TZID"); tzid != "" {
-		if l, lerr := model.LoadZone(strings.TrimPrefix(tzid, "/")); lerr == nil {
+		// Windows, Outlook and prefixed TZIDs too, as the codec reads them.
+		if l, ok := ics.Zone(tzid); ok {
 			loc = l
 		}
 	}
@@ -597,7 +599,9 @@ func (e *evaluator) alarmInRange(c, parent *ical.Component, tr *timeRange) (bool
 		return false, nil
 	}
 	start, date, err := propTime(parent.Props.Get("DTSTART"), e.floating)
-	if err != nil {
+	if err != nil && !(relEnd && parent.Props.Get("DUE") != nil) {
+		// No start to be relative to; a task's alarm relative to its end
+		// still has DUE (RFC 5545 section 3.8.6.3).
 		return false, nil
 	}
 	base := start
