@@ -76,6 +76,13 @@ func TestFlowCreate(t *testing.T) {
 		return err == nil && len(objs) == 1
 	})
 	waitScreen(t, tm, `created "Team lunch"`)
+	// The reload that selects the new event may still be running: enter
+	// waits for it (keys queue during loads), so the detail that opens is
+	// the new event's once the selection has settled.
+	keys(tm, "enter")
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte("Team lunch")) && bytes.Contains(b, []byte("shows as"))
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 	keys(tm, "q")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 	if got := selectedTitle(fm); got != "Team lunch" {
