@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"rota/model"
 	"rota/store"
@@ -34,7 +35,9 @@ type member struct {
 	escaped []byte
 	data    []byte
 	size    int // length of the stored data
-
+	// cost is what the cached part (escaped, timing) holds, counted in
+	// the mirror's bytes while the member holds it.
+	cost int64
 }
 
 // collection is the mirror of one calendar.
@@ -47,7 +50,8 @@ type collection struct {
 	sorted  []*member // byName in name order; nil when membership changed
 	// rendered caches the member part of PROPFIND Depth 1 answers at pos,
 	// by the properties asked for: clients poll unchanged collections.
-	rendered map[string][]byte
+	rendered     map[string][]byte
+	renderedCost int64 // counted in the mirror's bytes
 }
 
 type mirror struct {
@@ -96,7 +100,7 @@ func (m *mirror) sync(ctx context.Context, st Store, cal *model.Calendar) (*coll
 	if c.loaded && c.pos >= cal.SyncToken {
 		return c, nil
 	}
-	c.rendered = nil
+	m.dropRendered(c)
 	if c.loaded {
 		changes, pos, err := st.Changes(ctx, cal.ID, c.pos)
 		if err == nil {
@@ -129,7 +133,7 @@ func (m *mirror) apply(c *collection, ch *model.Change) {
 	switch ch.Op {
 	case model.OpDelete:
 		if old != nil {
-			m.bytes.Add(-int64(len(old.data) + len(old.escaped)))
+			m.bytes.Add(-old.cost)
 			delete(c.byName, ch.Name)
 			c.sorted = nil
 		}
@@ -138,7 +142,7 @@ func (m *mirror) apply(c *collection, ch *model.Change) {
 			if old.etag == ch.ETag {
 				return
 			}
-			m.bytes.Add(-int64(len(old.data) + len(old.escaped)))
+			m.bytes.Add(-old.cost)
 			*old = member{name: ch.Name, uid: ch.UID, etag: ch.ETag, modified: ch.When}
 			return
 		}
@@ -149,9 +153,24 @@ func (m *mirror) apply(c *collection, ch *model.Change) {
 
 func (m *mirror) drop(c *collection) {
 	for _, mb := range c.byName {
-		m.bytes.Add(-int64(len(mb.data) + len(mb.escaped)))
+		m.bytes.Add(-mb.cost)
 	}
+	m.dropRendered(c)
 	c.byName, c.sorted, c.loaded = nil, nil, false
+}
+
+// dropRendered forgets the cached renderings; the caller holds c.mu.
+func (m *mirror) dropRendered(c *collection) {
+	m.bytes.Add(-c.renderedCost)
+	c.rendered, c.renderedCost = nil, 0
+}
+
+// timingCost approximates what a cached member holds besides its
+// escaped data: the timing and its slices.
+func timingCost(t *model.Timing) int64 {
+	const timeSize, overrideSize = 24, 160
+	return int64(unsafe.Sizeof(*t)) + int64(len(t.RRule)+len(t.TZID)) +
+		int64(cap(t.RDates))*(timeSize+8) + int64(cap(t.ExDates))*timeSize + int64(cap(t.Overrides))*overrideSize
 }
 
 // list returns copies of every member in name order.
@@ -209,21 +228,27 @@ func (m *mirror) fetch(ctx context.Context, st Store, calID int64, c *collection
 		for i := range objs {
 			fetched[objs[i].Name] = &objs[i]
 		}
-		keep := m.bytes.Load() < m.limit
 		c.mu.Lock()
 		for _, o := range fetched {
+			if m.bytes.Load() >= m.limit {
+				break // the budget is checked per object: one at most goes past it
+			}
 			mb := c.byName[o.Name]
-			if mb == nil || mb.etag != o.ETag || mb.escaped != nil || !keep {
+			if mb == nil || mb.etag != o.ETag || mb.escaped != nil {
 				continue
 			}
 			mb.size = len(o.Data)
 			mb.component = o.Component
-			mb.timing = &o.Timing
+			// A copy: a pointer into objs would keep every object read
+			// (and its data) alive as long as the member is cached.
+			t := o.Timing
+			mb.timing = &t
 			var b bytes.Buffer
 			b.Grow(len(o.Data) + len(o.Data)/16)
 			escapeBytes(&b, o.Data)
 			mb.escaped = b.Bytes()
-			m.bytes.Add(int64(len(mb.escaped)))
+			mb.cost = int64(cap(mb.escaped)) + timingCost(&t)
+			m.bytes.Add(mb.cost)
 		}
 		c.mu.Unlock()
 	}
@@ -292,7 +317,7 @@ func (mb *member) object(calID int64) model.Object {
 
 // render returns the cached rendering for key at the collection's current
 // position, making it with fn when missing.
-func (c *collection) render(key string, fn func() []byte) []byte {
+func (m *mirror) render(c *collection, key string, fn func() []byte) []byte {
 	c.mu.RLock()
 	b, ok := c.rendered[key]
 	pos := c.pos
@@ -302,11 +327,22 @@ func (c *collection) render(key string, fn func() []byte) []byte {
 	}
 	b = fn()
 	c.mu.Lock()
-	if c.pos == pos {
+	if c.pos == pos && m.bytes.Load()+int64(len(b)) <= m.limit {
 		if c.rendered == nil || len(c.rendered) >= 4 {
+			m.dropRendered(c)
 			c.rendered = map[string][]byte{}
 		}
+		if old, ok := c.rendered[key]; ok {
+			c.renderedCost -= int64(cap(old))
+			m.bytes.Add(-int64(cap(old)))
+		}
+		// Kept exactly: a grown buffer's spare capacity would be held too.
+		if cap(b) > len(b)+len(b)/8 {
+			b = bytes.Clone(b)
+		}
 		c.rendered[key] = b
+		c.renderedCost += int64(cap(b))
+		m.bytes.Add(int64(cap(b)))
 	}
 	c.mu.Unlock()
 	return b

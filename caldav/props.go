@@ -531,7 +531,7 @@ func (q *request) propfind() {
 				pr.write(m, calendarHref(q.user, c.Name), calendarProps, deadProps(c),
 					func(n xml.Name) (propVal, bool) { return q.calendarProp(c, n) })
 				base := calendarHref(q.user, c.Name)
-				body := col.render(pr.key(m.minimal, base), func() []byte {
+				body := q.h.mirror.render(col, pr.key(m.minimal, base), func() []byte {
 					var buf bytes.Buffer
 					mw := &msWriter{w: bufio.NewWriterSize(&buf, 64<<10), minimal: m.minimal}
 					members := col.list()

@@ -383,6 +383,14 @@ func (s *Store) putObjects(ctx context.Context, calID int64, objs []model.Object
 		}
 	}
 	now := s.now()
+	if len(objs) >= preloadAt {
+		// The page cache of a large import, given back after (the
+		// writer is one connection, so these run on it).
+		if _, err := s.w.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(importCacheKiB)); err != nil {
+			return 0, 0, fmt.Errorf("store: import: %w", err)
+		}
+		defer s.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -`+strconv.Itoa(writerCacheKiB))
+	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		cal, err := calendarComponents(ctx, tx, calID)
 		if err != nil {

@@ -124,7 +124,7 @@ func Open(path string, opts Options) (*Store, error) {
 		s.w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s.r.SetMaxOpenConns(4)
+	s.r.SetMaxOpenConns(maxReaders)
 	if s.windowStmt, err = s.r.Prepare(windowSQL); err == nil {
 		s.horizonStmt, err = s.r.Prepare(horizonSQL)
 	}
@@ -137,6 +137,17 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	return s, nil
 }
+
+// Page cache sizes in KiB. SQLite's caches live outside the Go heap, so
+// neither the garbage collector nor GOMEMLIMIT sees them: they are kept
+// small except while a large import runs, which must not spill pages to
+// the WAL mid-transaction and read them back. Readers keep SQLite's default
+// (2000 KiB each, at most maxReaders of them).
+const (
+	writerCacheKiB = 16 << 10
+	importCacheKiB = 64 << 10
+	maxReaders     = 4
+)
 
 func dsn(path string, writer bool) string {
 	q := url.Values{}
@@ -154,9 +165,10 @@ func dsn(path string, writer bool) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	if writer {
-		// A large import must not spill pages to the WAL mid-transaction
-		// and read them back: 64 MiB of page cache for the writer.
-		q.Add("_pragma", "cache_size(-65536)")
+		// The writer's page cache: enough for the pages single writes
+		// touch; a large import raises it for its transaction (see
+		// importCacheKiB), and gives it back after.
+		q.Add("_pragma", "cache_size(-"+strconv.Itoa(writerCacheKiB)+")")
 		// and the WAL a large import grew is cut back after checkpoints.
 		q.Add("_pragma", "journal_size_limit(67108864)")
 		q.Set("_txlock", "immediate")
