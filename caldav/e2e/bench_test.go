@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -133,4 +134,51 @@ func BenchmarkCalDAV(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkMemory reports the Go heap a server holds after a read workload
+// (PROPFIND Depth 1, week queries across the year, multigets) over n
+// objects, or over the shared bench's data in ROTA_BENCH_DATA:
+//
+//	go test -run XXX -bench Memory -benchtime 1x -memprofile mem.out ./caldav/e2e/
+//
+// heap-MB is the live heap after a GC; sys-MB what the runtime took from
+// the OS. SQLite's page caches (modernc's allocator) are outside both.
+func BenchmarkMemory(b *testing.B) {
+	n := 20000
+	srv, st := benchServer(b, n)
+	ctx := context.Background()
+	cals, err := st.Calendars(ctx, "bench")
+	if err != nil || len(cals) != 1 {
+		b.Fatal(cals, err)
+	}
+	objs, err := st.ListObjects(ctx, cals[0].ID, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	url := srv.URL + "/dav/bench/calendars/cal/"
+	for b.Loop() {
+		benchDo(b, "PROPFIND", url, `<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>`, "Depth", "1")
+		benchDo(b, "PROPFIND", url, `<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/><D:getcontenttype/></D:prop></D:propfind>`, "Depth", "1")
+		start := time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
+		for w := 0; w < 52; w++ {
+			s, e := start.AddDate(0, 0, 7*w), start.AddDate(0, 0, 7*w+7)
+			benchDo(b, "REPORT", url, query(`<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="`+s.Format("20060102T150405Z")+`" end="`+e.Format("20060102T150405Z")+`"/></C:comp-filter></C:comp-filter>`, "<D:getetag/><C:calendar-data/>"), "Depth", "1")
+		}
+		for i := 0; i+100 <= len(objs) && i < 20000; i += 1000 {
+			var sb strings.Builder
+			sb.WriteString(`<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/><C:calendar-data/></D:prop>`)
+			for _, o := range objs[i : i+100] {
+				fmt.Fprintf(&sb, "<D:href>/dav/bench/calendars/cal/%s</D:href>", o.Name)
+			}
+			sb.WriteString("</C:calendar-multiget>")
+			benchDo(b, "REPORT", url, sb.String(), "Depth", "1")
+		}
+	}
+	objs = nil
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MB")
+	b.ReportMetric(float64(ms.Sys)/(1<<20), "sys-MB")
 }
