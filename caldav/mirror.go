@@ -327,7 +327,10 @@ func (m *mirror) render(c *collection, key string, fn func() []byte) []byte {
 	}
 	b = fn()
 	c.mu.Lock()
-	if c.pos == pos && m.bytes.Load()+int64(len(b)) <= m.limit {
+	// Kept whatever the budget (which it counts in, so object data
+	// yields to it): clients poll unchanged collections, and at most four
+	// renderings of the listing are kept.
+	if c.pos == pos {
 		if c.rendered == nil || len(c.rendered) >= 4 {
 			m.dropRendered(c)
 			c.rendered = map[string][]byte{}
