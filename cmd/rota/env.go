@@ -247,6 +247,21 @@ func (e *env) newFlags(name, usage string) *flag.FlagSet {
 // parse parses a subcommand's arguments (flags anywhere). On -h the flag
 // set has printed its usage; parse returns errHelpShown, which run treats
 // as success.
+// subcommand reads `SUB [flags] [args]` for a command with subcommands
+// (subs lists them for the message): no SUB is a usage error after the
+// usage, -h shows the usage, and the flags after SUB are parsed.
+func (e *env) subcommand(fs *flag.FlagSet, args []string, what, subs string) (sub string, pos []string, err error) {
+	if len(args) == 0 || isHelp(args[0]) {
+		fs.Usage()
+		if len(args) == 0 {
+			return "", nil, usagef("rota %s: which subcommand? (%s)", what, subs)
+		}
+		return "", nil, errHelpShown
+	}
+	pos, err = e.parse(fs, args[1:])
+	return args[0], pos, err
+}
+
 func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	pos, err := parseArgs(fs, args)
 	if errors.Is(err, flag.ErrHelp) {

@@ -526,18 +526,11 @@ func schedulePerson(e *env, args []string) error {
 	display := fs.String("display", "", "display `NAME`")
 	email := fs.String("email", "", "`EMAIL`")
 	spec := fs.String("specialization", "", "`TITLE` or position")
-	if len(args) == 0 || isHelp(args[0]) {
-		fs.Usage()
-		if len(args) == 0 {
-			return usagef("rota schedule person: which subcommand? (add, rm, list)")
-		}
-		return nil
-	}
-	pos, err := e.parse(fs, args[1:])
+	sub, pos, err := e.subcommand(fs, args, "schedule person", "add, rm, list")
 	if err != nil {
 		return err
 	}
-	switch args[0] {
+	switch sub {
 	case "list", "ls":
 		ps, err := e.store.People(e.ctx)
 		if err != nil {
@@ -566,7 +559,7 @@ func schedulePerson(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "team member %s removed\n", pos[0])
 		return nil
 	}
-	return usagef("rota schedule person: unknown %q (add, rm, list)", args[0])
+	return usagef("rota schedule person: unknown %q (add, rm, list)", sub)
 }
 
 func scheduleResource(e *env, args []string) error {
@@ -577,18 +570,11 @@ func scheduleResource(e *env, args []string) error {
 	oos := fs.Int("out-of-service", 0, "equipment: `UNITS` out of service")
 	desc := fs.String("description", "", "`TEXT`")
 	inactive := fs.Bool("inactive", false, "take the resource out of use")
-	if len(args) == 0 || isHelp(args[0]) {
-		fs.Usage()
-		if len(args) == 0 {
-			return usagef("rota schedule resource: which subcommand? (add, rm, list)")
-		}
-		return nil
-	}
-	pos, err := e.parse(fs, args[1:])
+	sub, pos, err := e.subcommand(fs, args, "schedule resource", "add, rm, list")
 	if err != nil {
 		return err
 	}
-	switch args[0] {
+	switch sub {
 	case "list", "ls":
 		rs, err := e.store.Resources(e.ctx)
 		if err != nil {
@@ -623,7 +609,7 @@ func scheduleResource(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "resource %s removed\n", pos[0])
 		return nil
 	}
-	return usagef("rota schedule resource: unknown %q (add, rm, list)", args[0])
+	return usagef("rota schedule resource: unknown %q (add, rm, list)", sub)
 }
 
 // parseIntervals reads "09:00-12:00,13:00-17:00" ("" = none).
@@ -682,17 +668,11 @@ func scheduleAvailability(e *env, args []string) error {
 	fs.Var(&rules, "rule", "weekly `DAY=HH:MM-HH:MM[,...]` (repeat)")
 	fs.Var(&dates, "date", "date rule `YYYY-MM-DD=HH:MM-HH:MM[,...]`, empty = closed (repeat)")
 	fs.Var(&absences, "absence", "holiday or leave `FROM..TO:STATE` (requested, approved, rejected; repeat)")
-	if len(args) == 0 || isHelp(args[0]) {
-		fs.Usage()
-		if len(args) == 0 {
-			return usagef("rota schedule availability: which subcommand? (set, list, export)")
-		}
-		return nil
-	}
-	if _, err := e.parse(fs, args[1:]); err != nil {
+	sub, _, err := e.subcommand(fs, args, "schedule availability", "set, list, export")
+	if err != nil {
 		return err
 	}
-	switch args[0] {
+	switch sub {
 	case "list", "ls":
 		as, err := e.store.Availabilities(e.ctx, e.user)
 		if err != nil {
@@ -724,7 +704,7 @@ func scheduleAvailability(e *env, args []string) error {
 		return fmt.Errorf("rota schedule availability: no availability %q: %w", *name, model.ErrNotFound)
 	case "set":
 	default:
-		return usagef("rota schedule availability: unknown %q (set, list, export)", args[0])
+		return usagef("rota schedule availability: unknown %q (set, list, export)", sub)
 	}
 	a := model.Availability{Owner: e.user, Name: *name, Person: *person, TimeZone: *tz}
 	if a.TimeZone == "" {
