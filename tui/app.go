@@ -347,6 +347,15 @@ func (m *Model) SetError(err error) { m.err = err; m.info = "" }
 // SetMessage shows an informational message in the status line.
 func (m *Model) SetMessage(s string) { m.info = s; m.err = nil }
 
+// Report shows how a write went: err if it failed, else info.
+func (m *Model) Report(err error, info string) {
+	if err != nil {
+		m.SetError(err)
+		return
+	}
+	m.SetMessage(info)
+}
+
 // Size is the body size screens render into.
 func (m *Model) Size() (width, height int) { return m.width, m.bodyHeight() }
 

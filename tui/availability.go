@@ -135,11 +135,7 @@ func (s *availScreen) Update(m *Model, msg tea.Msg) tea.Cmd {
 		s.clampRow()
 		return nil
 	case availSavedMsg:
-		if msg.err != nil {
-			m.SetError(msg.err)
-		} else {
-			m.SetMessage(msg.info)
-		}
+		m.Report(msg.err, msg.info)
 		return s.load(m)
 	case StoreChangedMsg:
 		return s.load(m)

@@ -428,11 +428,7 @@ func (s *timesheetScreen) Update(m *Model, msg tea.Msg) tea.Cmd {
 	case tsTimerMsg:
 		s.gotTimer(m, msg)
 	case tsDoneMsg:
-		if msg.err != nil {
-			m.SetError(msg.err)
-		} else {
-			m.SetMessage(msg.info)
-		}
+		m.Report(msg.err, msg.info)
 		return s.load(m)
 	case StoreChangedMsg:
 		return s.load(m)
@@ -507,11 +503,7 @@ func (s *timesheetScreen) Background(m *Model, msg tea.Msg) tea.Cmd {
 	case tsTimerMsg:
 		s.gotTimer(m, msg)
 	case tsDoneMsg:
-		if msg.err != nil {
-			m.SetError(msg.err)
-		} else {
-			m.SetMessage(msg.info)
-		}
+		m.Report(msg.err, msg.info)
 		return s.loadTimer(m)
 	case StoreChangedMsg:
 		return s.loadTimer(m)
