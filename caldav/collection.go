@@ -24,14 +24,8 @@ func (q *request) mkcalendar() {
 		writeError(q.w, http.StatusMethodNotAllowed, elemMustBeNull, "the calendar exists")
 		return
 	}
-	body, err := readBody(q.r)
-	if err != nil {
-		q.badRequest(err)
-		return
-	}
-	root, err := parseXML(body)
-	if err != nil {
-		q.badRequest(err)
+	root, ok := q.xmlBody()
+	if !ok {
 		return
 	}
 	c := model.Calendar{Owner: q.user, Name: q.t.calName, Kind: model.CalendarEvents}
@@ -255,14 +249,8 @@ func validColor(s string) bool {
 // the changes or none. Apple's setup sends it on the calendar home and
 // principal too; those properties are refused one by one with 403.
 func (q *request) proppatch() {
-	body, err := readBody(q.r)
-	if err != nil {
-		q.badRequest(err)
-		return
-	}
-	root, err := parseXML(body)
-	if err != nil {
-		q.badRequest(err)
+	root, ok := q.xmlBody()
+	if !ok {
 		return
 	}
 	if root == nil || !root.is(nsDAV, "propertyupdate") {

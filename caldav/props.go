@@ -461,14 +461,8 @@ func depth(r *http.Request) int {
 
 // propfind answers PROPFIND (RFC 4918 section 9.1).
 func (q *request) propfind() {
-	body, err := readBody(q.r)
-	if err != nil {
-		q.badRequest(err)
-		return
-	}
-	root, err := parseXML(body)
-	if err != nil {
-		q.badRequest(err)
+	root, ok := q.xmlBody()
+	if !ok {
 		return
 	}
 	if root != nil && !root.is(nsDAV, "propfind") {
@@ -497,6 +491,7 @@ func (q *request) propfind() {
 	case kindHome:
 		var cals []model.Calendar
 		if d > 0 {
+			var err error
 			if cals, err = q.calendars(ctx); err != nil {
 				q.h.fail(q.w, q.r, err)
 				return
@@ -548,6 +543,7 @@ func (q *request) propfind() {
 				return
 			} else {
 				withData := pr.wants(pCalendarData) || pr.wants(pContentLength) || pr.allprop || pr.propname
+				var err error
 				if objs, err = q.h.store.ListObjects(ctx, c.ID, withData); err != nil {
 					q.h.fail(q.w, q.r, err)
 					return

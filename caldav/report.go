@@ -20,14 +20,8 @@ import (
 
 // report dispatches REPORT by its root element.
 func (q *request) report() {
-	body, err := readBody(q.r)
-	if err != nil {
-		q.badRequest(err)
-		return
-	}
-	root, err := parseXML(body)
-	if err != nil {
-		q.badRequest(err)
+	root, ok := q.xmlBody()
+	if !ok {
 		return
 	}
 	if root == nil {

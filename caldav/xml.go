@@ -91,6 +91,20 @@ var errTooLarge = errors.New("request body too large")
 // entity can be declared (encoding/xml never expands external entities, and
 // without declarations no internal ones exist: no entity bomb).
 // An empty body gives a nil node.
+// xmlBody reads and parses the request's XML body (nil when empty). On
+// failure it has answered 400 and ok is false.
+func (q *request) xmlBody() (root *node, ok bool) {
+	body, err := readBody(q.r)
+	if err == nil {
+		root, err = parseXML(body)
+	}
+	if err != nil {
+		q.badRequest(err)
+		return nil, false
+	}
+	return root, true
+}
+
 func parseXML(body []byte) (*node, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, nil
