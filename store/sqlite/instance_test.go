@@ -27,15 +27,44 @@ func TestInstancesAgainstExpansionWindowed(t *testing.T) {
 	}
 }
 
-// indexState returns the index bounds and row count of object name.
+// indexState returns the index bounds and the number of instances
+// indexed of object name.
 func indexState(t *testing.T, s *Store, name string) (from, until *int64, rows int) {
 	t.Helper()
-	err := s.r.QueryRowContext(ctx, `SELECT indexed_from, indexed_until, (SELECT count(*) FROM instances WHERE object_id = objects.id)
-		FROM objects WHERE name = ?`, name).Scan(&from, &until, &rows)
+	err := s.r.QueryRowContext(ctx, `SELECT indexed_from, indexed_until FROM objects WHERE name = ?`, name).Scan(&from, &until)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return from, until, rows
+	return from, until, indexedInstances(t, s, `SELECT start, more FROM instances
+		WHERE object_id = (SELECT id FROM objects WHERE name = ?)`, name)
+}
+
+// indexedInstances counts the instances in the index rows that query
+// (selecting start, more) returns, the chunks' included.
+func indexedInstances(t *testing.T, s *Store, query string, args ...any) int {
+	t.Helper()
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var start int64
+		var more []byte
+		if err := rows.Scan(&start, &more); err != nil {
+			t.Fatal(err)
+		}
+		if more == nil {
+			n++
+		} else if err := unpackChunk(start, more, func(indexRow) { n++ }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // onTheFly lists the objects a query of r would expand on the fly.

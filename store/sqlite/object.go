@@ -164,6 +164,7 @@ func supports(c *model.Calendar, comp string) error {
 // objectWriter holds the statements of a write transaction.
 type objectWriter struct {
 	insert, update, clear, untomb *sql.Stmt
+	bands                         *sql.Stmt   // adds bands to calendars.bands
 	index                         []*sql.Stmt // by insertBatches
 	inserts                       []*sql.Stmt // by objectBatches
 }
@@ -188,6 +189,7 @@ func prepareObjectWriter(db *sql.DB) (*objectWriter, error) {
 		seq = ?, modified = ?, indexed_from = ?, indexed_until = ?, last_end = ? WHERE id = ?`)
 	w.clear = prep(`DELETE FROM instances WHERE object_id = ?`)
 	w.untomb = prep(`DELETE FROM tombstones WHERE calendar_id = ? AND name = ?`)
+	w.bands = prep(`UPDATE calendars SET bands = bands | ?2 WHERE id = ?1 AND bands & ?2 <> ?2`)
 	for _, n := range insertBatches {
 		w.index = append(w.index, prep(insertInstanceSQL(n)))
 	}
@@ -208,6 +210,7 @@ func (w *objectWriter) bind(ctx context.Context, tx *sql.Tx) *objectWriter {
 		update: tx.StmtContext(ctx, w.update),
 		clear:  tx.StmtContext(ctx, w.clear),
 		untomb: tx.StmtContext(ctx, w.untomb),
+		bands:  tx.StmtContext(ctx, w.bands),
 	}
 	for _, st := range w.index {
 		b.index = append(b.index, tx.StmtContext(ctx, st))
@@ -220,7 +223,7 @@ func (w *objectWriter) bind(ctx context.Context, tx *sql.Tx) *objectWriter {
 
 func (w *objectWriter) close() error {
 	var errs []error
-	all := append([]*sql.Stmt{w.insert, w.update, w.clear, w.untomb}, w.index...)
+	all := append([]*sql.Stmt{w.insert, w.update, w.clear, w.untomb, w.bands}, w.index...)
 	for _, st := range append(all, w.inserts...) {
 		if st != nil {
 			errs = append(errs, st.Close())
@@ -236,7 +239,7 @@ func (w *objectWriter) put(ctx context.Context, calID, id int64, p *prepared, se
 	if err != nil {
 		return 0, err
 	}
-	return id, insertRows(ctx, w.index, calID, id, p.plan.rows)
+	return id, insertRows(ctx, w, calID, id, p.plan.rows)
 }
 
 // putObject is put without the index rows, which the caller writes.
@@ -429,7 +432,7 @@ func (s *Store) putObjects(ctx context.Context, calID int64, objs []model.Object
 			if err := news.flush(ctx, w.inserts); err != nil {
 				return err
 			}
-			return rows.flush(ctx, w.index)
+			return rows.flush(ctx, w)
 		}
 		for i := range objs {
 			p, err := prep.get(i)

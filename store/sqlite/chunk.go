@@ -1,0 +1,125 @@
+package sqlite
+
+import (
+	"encoding/binary"
+	"errors"
+)
+
+// Chunks: the instances of a recurring object are written a few to a row.
+//
+// A weekly series of twenty meetings as twenty rows costs twenty inserts
+// into two b-trees; an import of 10k such series spends most of its time
+// there. So the rows of one object and band are grouped into chunks: up to
+// chunkMax instances whose starts lie less than chunkSpan after the first
+// one's. A chunk is one row: its key is the first instance's start and
+// recurrence id, its end the latest end of the chunk, and its more column
+// packs every instance (packChunk). A weekly series is then one row a
+// month, on write and on read alike.
+//
+// Chunk rows have bands of their own (band + nBands). A chunk's instances
+// start up to chunkSpan after its key, so their scans reach chunkSpan
+// further back than the same class's plain rows; single events keep
+// their narrower scans. The unbounded class is filtered on end, which for
+// a chunk is its latest end, so it needs no widening. A chunk of one
+// instance is written as a plain row.
+const (
+	chunkSpan = 28 * 86400 // seconds
+	chunkMax  = 64
+)
+
+// chunk groups rows (sorted by start) into chunk rows, per band.
+func chunk(rows []indexRow) []indexRow {
+	if len(rows) < 2 {
+		return rows
+	}
+	type open struct {
+		first int // index in rows of the chunk's first row
+		items []indexRow
+	}
+	var out []indexRow
+	var cur [nBands]*open
+	emit := func(c *open) {
+		if len(c.items) == 1 {
+			out = append(out, c.items[0])
+			return
+		}
+		r := c.items[0]
+		r.band += nBands
+		r.summary = ""
+		for _, it := range c.items {
+			r.end = max(r.end, it.end)
+		}
+		r.more = packChunk(r.start, c.items)
+		out = append(out, r)
+	}
+	for i, r := range rows {
+		c := cur[r.band]
+		if c != nil && (r.start-rows[c.first].start >= chunkSpan || len(c.items) == chunkMax) {
+			emit(c)
+			c = nil
+		}
+		if c == nil {
+			c = &open{first: i}
+			cur[r.band] = c
+		}
+		c.items = append(c.items, r)
+	}
+	for _, c := range cur {
+		if c != nil {
+			emit(c)
+		}
+	}
+	return out
+}
+
+// packChunk encodes items (sorted by start, the first starting at base):
+// per instance the start's distance from the previous start, the length,
+// the recurrence id's distance from the start, the flags and the override
+// summary, as varints (the summary length-prefixed).
+func packChunk(base int64, items []indexRow) []byte {
+	b := make([]byte, 0, len(items)*8)
+	prev := base
+	for _, it := range items {
+		b = binary.AppendUvarint(b, uint64(it.start-prev))
+		b = binary.AppendUvarint(b, uint64(it.end-it.start))
+		b = binary.AppendVarint(b, it.rid-it.start)
+		b = binary.AppendUvarint(b, uint64(it.flags))
+		b = binary.AppendUvarint(b, uint64(len(it.summary)))
+		b = append(b, it.summary...)
+		prev = it.start
+	}
+	return b
+}
+
+var errBadChunk = errors.New("index: malformed chunk")
+
+// unpackChunk calls fn for each instance packed by packChunk, in order.
+func unpackChunk(base int64, b []byte, fn func(r indexRow)) error {
+	prev := base
+	for len(b) > 0 {
+		var v [5]int64
+		for k := range v {
+			var n int
+			if k == 2 {
+				v[k], n = binary.Varint(b)
+			} else {
+				var u uint64
+				u, n = binary.Uvarint(b)
+				v[k] = int64(u)
+			}
+			if n <= 0 {
+				return errBadChunk
+			}
+			b = b[n:]
+		}
+		if v[4] < 0 || v[4] > int64(len(b)) {
+			return errBadChunk
+		}
+		start := prev + v[0]
+		r := indexRow{start: start, end: start + v[1], rid: start + v[2], flags: int(v[3]), summary: string(b[:v[4]])}
+		b = b[v[4]:]
+		prev = start
+		fn(r)
+	}
+	return nil
+}
