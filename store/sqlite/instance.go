@@ -27,9 +27,10 @@ import (
 // Rows. Every object is expanded when it is written (in the writer, before
 // the transaction) and each instance becomes a row of the instances table:
 // (calendar, band, start, end, object, recurrence id, flags, override
-// summary). The table is WITHOUT ROWID with that primary key, so the rows of
-// one calendar and band are stored sorted by start and a window is read as
-// contiguous range scans, with no lookups besides the object's name.
+// summary), or a few instances of one recurring object share a row (see
+// chunk.go). The table is WITHOUT ROWID with that primary key, so the rows
+// of one calendar and band are stored sorted by start and a window is read
+// as contiguous range scans, with no lookups besides the object's name.
 //
 // Bands. "start < To and end > From" cannot be one range scan on start: a
 // long instance that began well before From still overlaps. So instances
@@ -37,10 +38,11 @@ import (
 // 8d, 32d, 400d, longer); for class c the scan is start in
 // [From - bound(c), To), which holds every overlapping instance of that class
 // and only a bounded amount besides (instances of at most bound(c) that
-// ended shortly before From). Fourteen range scans per calendar (seven
-// classes, timed or floating), one prepared statement, each scan
-// proportional to what it returns. Only the last class (instances longer
-// than 400 days, rare) is filtered on end instead.
+// ended shortly before From). Fourteen bands (seven classes, timed or
+// floating) and as many for chunks; a query scans those its calendars use
+// (see "Band masks"), in one prepared statement, each scan proportional to
+// what it returns. Only the last class (instances longer than 400 days,
+// rare) is filtered on end instead.
 //
 // Floating and all-day values have no place on the time line until a zone
 // is chosen at query time. Their key is the wall clock read as UTC, with
