@@ -16,6 +16,10 @@ type Object struct {
 	Summary    string // master SUMMARY, for lists and search
 	Timing     Timing // what recurrence expansion and the index need
 
+	// Line is where the object begins in the text it was decoded from
+	// (0: unknown), for messages about it.
+	Line int
+
 	// Set by the store on write.
 	ETag     string // opaque, ASCII; changes on every write
 	Modified time.Time

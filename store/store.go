@@ -36,10 +36,26 @@
 //     values placed in it, the others converted), sorted by start; an
 //     object without a start (an undated task) has no instance.
 //   - PutObjects upserts by UID (an update keeps the stored name) and names
-//     new objects "<uid>.ics" when they have no name.
+//     new objects "<uid>.ics" when they have no name. A refusal because of
+//     one object is an *ObjectError naming it.
 package store
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // ErrBadSyncToken is returned for a sync position the store does not know.
 var ErrBadSyncToken = errors.New("store: unknown sync token")
+
+// ObjectError is a write of many objects (PutObjects, an import) refused
+// because of one of them: Index is its position among the objects given,
+// so that the caller can say where it came from (a file's line).
+type ObjectError struct {
+	Index int
+	UID   string
+	Err   error
+}
+
+func (e *ObjectError) Error() string { return fmt.Sprintf("object %q: %v", e.UID, e.Err) }
+func (e *ObjectError) Unwrap() error { return e.Err }

@@ -13,6 +13,7 @@ import (
 
 	"rota/model"
 	"rota/model/ics"
+	"rota/store"
 )
 
 const importUsage = "FILE... [--calendar NAME]"
@@ -137,6 +138,9 @@ func (e *env) importObjects(objs []model.Object, calName string) (importResult, 
 		// The store counts the instances while it expands them for its
 		// index: no second expansion here.
 		n, err := e.store.Import(e.ctx, cal.ID, keep)
+		if oe := (*store.ObjectError)(nil); errors.As(err, &oe) && keep[oe.Index].Line > 0 {
+			err = fmt.Errorf("line %d: %w", keep[oe.Index].Line, oe) // as the codec's refusals read
+		}
 		if err != nil {
 			return res, err
 		}

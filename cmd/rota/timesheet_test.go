@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -395,4 +396,39 @@ func FuzzTimesheetTime(f *testing.F) {
 			t.Fatalf("%q read as %v, again as %v (%v)", s, v, again, err)
 		}
 	})
+}
+
+// TestImportOnApprovedDayNamesLine: an import refused by the store (an
+// entry on an approved day) names the line of the entry, as the codec's
+// refusals do, and imports nothing.
+func TestImportOnApprovedDayNamesLine(t *testing.T) {
+	store := newStore(t)
+	fri := time.Date(2026, 11, 20, 18, 0, 0, 0, berlin)
+	tsMust(t, store, fri, "log", "--date", "2026-11-16", "--from", "09:00", "--to", "12:00")
+	tsMust(t, store, fri, "submit", "2026-11-16")
+	tsMust(t, store, fri, "approve", "2026-11-16")
+	file := filepath.Join(t.TempDir(), "entries.ics")
+	ics := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" +
+		"BEGIN:VEVENT\r\nUID:open-day\r\nDTSTAMP:20261120T000000Z\r\nDTSTART:20261124T080000Z\r\nDTEND:20261124T090000Z\r\nSUMMARY:fine\r\nEND:VEVENT\r\n" +
+		"BEGIN:VEVENT\r\nUID:approved-day\r\nDTSTAMP:20261120T000000Z\r\nDTSTART:20261116T130000Z\r\nDTEND:20261116T140000Z\r\nSUMMARY:late\r\nEND:VEVENT\r\n" +
+		"END:VCALENDAR\r\n"
+	if err := os.WriteFile(file, []byte(ics), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	err := runAt(context.Background(), func() time.Time { return fri },
+		[]string{"--store", store, "--user", "ann", "--tz", "Europe/Berlin", "import", "--calendar", "timesheet-ann", file},
+		strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(errOut.String(), "line 11: object \"approved-day\"") {
+		t.Fatalf("import onto an approved day: %v\n%s", err, errOut.String())
+	}
+	out.Reset()
+	if err := runAt(context.Background(), func() time.Time { return fri },
+		[]string{"--store", store, "--user", "ann", "list", "--calendar", "timesheet-ann", "--from", "2026-11-16", "--to", "2026-11-30"},
+		strings.NewReader(""), &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "2026-11-16") || strings.Contains(out.String(), "fine") {
+		t.Errorf("after the refused import:\n%s", out.String())
+	}
 }

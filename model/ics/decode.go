@@ -522,6 +522,7 @@ func (g *group) object(w *writer) (model.Object, error) {
 		Name:      ObjectName(g.uid),
 		UID:       strings.Clone(g.uid),
 		Component: g.comp,
+		Line:      first.c.line,
 	}
 	masterSummary := first.c.text("SUMMARY")
 	o.Summary = strings.Clone(masterSummary)

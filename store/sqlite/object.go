@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"rota/model"
+	"rota/store"
 )
 
 // prepared is an object ready to be written: validated, with its derived
@@ -441,7 +442,7 @@ func (s *Store) putObjects(ctx context.Context, calID int64, objs []model.Object
 			}
 			o := p.o
 			if err := supports(&cal, o.Component); err != nil {
-				return fmt.Errorf("object %q: %w", o.UID, err)
+				return &store.ObjectError{Index: i, UID: o.UID, Err: err}
 			}
 			id, name, err := known.byUID(ctx, o.UID)
 			if err != nil {
@@ -466,7 +467,7 @@ func (s *Store) putObjects(ctx context.Context, calID int64, objs []model.Object
 				created++
 			}
 			if err := guard.check(ctx, tx, calID, o.Name, o); err != nil {
-				return err
+				return &store.ObjectError{Index: i, UID: o.UID, Err: err}
 			}
 			seq++
 			if id == 0 {
@@ -687,7 +688,7 @@ func (p *preparing) first() error {
 func (p *preparing) get(i int) (*prepared, error) {
 	<-p.done[i/prepareChunk]
 	if err := p.errs[i]; err != nil {
-		return nil, &prepareError{fmt.Errorf("store: import object %q: %w", p.objs[i].UID, err)}
+		return nil, &prepareError{fmt.Errorf("store: import: %w", &store.ObjectError{Index: i, UID: p.objs[i].UID, Err: err})}
 	}
 	return &p.ps[i], nil
 }
