@@ -353,7 +353,7 @@ func makeRow(t *model.Timing, o occ, recurring bool) indexRow {
 var insertBatches = [...]int{1024, 128, 16, 1}
 
 func insertInstanceSQL(n int) string {
-	return `INSERT INTO instances (calendar_id, band, start, end, object_id, recurrence_id, flags, summary, more) VALUES ` +
+	return `INSERT OR FAIL INTO instances (calendar_id, band, start, end, object_id, recurrence_id, flags, summary, more) VALUES ` +
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
 }
 

@@ -81,14 +81,21 @@ func dataHash(data []byte) uint32 {
 
 // objectBatches are the row counts of the prepared multi-row INSERTs of
 // new objects.
+//
+// The INSERTs leave the id to SQLite, which gives a new row the rowid after
+// the largest: the id the import reserved (and checks). Naming the id would
+// make SQLite keep a statement journal of every such INSERT (a copy of
+// each page it changes, in case the id turned out not to be an integer),
+// as would the default ABORT conflict handling: hence OR FAIL, since a
+// failed INSERT rolls the whole import back anyway.
 var objectBatches = [...]int{256, 32, 1}
 
-const objectInsertColumns = `id, calendar_id, name, uid, component, data, summary, search, timing, etag, seq, modified,
+const objectInsertColumns = `calendar_id, name, uid, component, data, summary, search, timing, etag, seq, modified,
 		indexed_from, indexed_until, last_end`
 
 func insertObjectsSQL(n int) string {
-	return `INSERT INTO objects (` + objectInsertColumns + `) VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+	return `INSERT OR FAIL INTO objects (` + objectInsertColumns + `) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
 }
 
 // objectBuffer holds new objects of an import, with the ids given them,
@@ -124,12 +131,19 @@ func (b *objectBuffer) flush(ctx context.Context, stmts []*sql.Stmt) error {
 			args := b.args[:0]
 			for _, it := range items[:n] {
 				o, p := it.p.o, it.p
-				args = append(args, it.id, b.calID, o.Name, o.UID, o.Component, o.Data, o.Summary, p.search, p.timing, o.ETag,
+				args = append(args, b.calID, o.Name, o.UID, o.Component, o.Data, o.Summary, p.search, p.timing, o.ETag,
 					it.seq, it.now, p.plan.indexedFrom, p.plan.indexedUntil, p.plan.lastEnd)
 			}
 			b.args = args
-			if _, err := stmts[i].ExecContext(ctx, args...); err != nil {
+			res, err := stmts[i].ExecContext(ctx, args...)
+			if err != nil {
 				return fmt.Errorf("object %q: %w", items[0].p.o.UID, err)
+			}
+			// The ids are SQLite's own choice (see insertObjectsSQL);
+			// should it ever differ from the one reserved, the index rows
+			// would name other objects.
+			if last, err := res.LastInsertId(); err != nil || last != items[n-1].id {
+				return fmt.Errorf("object %q: stored as row %d, not %d as reserved (%v)", items[n-1].p.o.UID, last, items[n-1].id, err)
 			}
 			items = items[n:]
 		}
@@ -387,15 +401,11 @@ func (s *Store) putObjects(ctx context.Context, calID int64, objs []model.Object
 		}
 	}
 	now := s.now()
+	write := s.write
 	if len(objs) >= preloadAt {
-		// The page cache of a large import, given back after (the
-		// writer is one connection, so these run on it).
-		if _, err := s.w.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(importCacheKiB)); err != nil {
-			return 0, 0, fmt.Errorf("store: import: %w", err)
-		}
-		defer s.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -`+strconv.Itoa(writerCacheKiB))
+		write = s.writeBulk
 	}
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = write(ctx, func(tx *sql.Tx) error {
 		cal, err := calendarComponents(ctx, tx, calID)
 		if err != nil {
 			return err
