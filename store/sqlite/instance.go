@@ -10,8 +10,8 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"rota/model"
@@ -453,18 +453,72 @@ func (b *rowBuffer) flush(ctx context.Context, w *objectWriter) error {
 	return nil
 }
 
-// windowSQL reads the index for a window in one statement: ?1 is a JSON
-// array of scans, each [calendar, band, lowest start, start bound, end
-// bound] (the end bound is keyMin for the bounded classes, whose range of
-// starts suffices), read into a table first so that no JSON is parsed per
-// row. Each scan is one range of the primary key. CROSS JOIN keeps that
-// loop order: without statistics the planner would rather build an index
-// on band.
-const windowSQL = `WITH w (cal, band, lo, hi, end_lo) AS MATERIALIZED (
-		SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?1))
-	SELECT i.calendar_id, i.start, i.end, i.recurrence_id, i.flags, i.summary, i.object_id, i.more
-	FROM w CROSS JOIN instances AS i
-	WHERE i.calendar_id = w.cal AND i.band = w.band AND i.start >= w.lo AND i.start < w.hi AND i.end > w.end_lo`
+// windowSQL reads the index for a window in one statement: n scans,
+// each five parameters (calendar, band, lowest start, start bound, end
+// bound; the end bound is keyMin for the bounded classes, whose range of
+// starts suffices) in a VALUES table. Each scan is one range of the
+// primary key. CROSS JOIN keeps that loop order: without statistics the
+// planner would rather build an index on band.
+func windowSQL(n int) string {
+	var b strings.Builder
+	b.WriteString(`SELECT i.calendar_id, i.start, i.end, i.recurrence_id, i.flags, i.summary, i.object_id, i.more
+	FROM (VALUES `)
+	for k := range n {
+		if k > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?)")
+	}
+	b.WriteString(`) AS w CROSS JOIN instances AS i
+	WHERE i.calendar_id = w.column1 AND i.band = w.column2 AND i.start >= w.column3 AND i.start < w.column4 AND i.end > w.column5`)
+	return b.String()
+}
+
+// windowStmts holds windowSQL prepared for each power of two of scans a
+// query has needed: a query's scans are padded with ones that find nothing
+// (calendar 0) up to the next power, so a handful of statements serve
+// every query, with no JSON to parse per query.
+type windowStmts struct {
+	db    *sql.DB
+	mu    sync.Mutex
+	stmts map[int]*sql.Stmt
+}
+
+// stmt returns the statement for the scans in args (five values each)
+// and args padded to its size.
+func (w *windowStmts) stmt(args []any) (*sql.Stmt, []any, error) {
+	n := 8
+	for n < len(args)/5 {
+		n *= 2
+	}
+	for len(args) < 5*n {
+		args = append(args, 0, 0, 0, 0, 0)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if st := w.stmts[n]; st != nil {
+		return st, args, nil
+	}
+	st, err := w.db.Prepare(windowSQL(n))
+	if err != nil {
+		return nil, nil, err
+	}
+	if w.stmts == nil {
+		w.stmts = map[int]*sql.Stmt{}
+	}
+	w.stmts[n] = st
+	return st, args, nil
+}
+
+func (w *windowStmts) close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var errs []error
+	for _, st := range w.stmts {
+		errs = append(errs, st.Close())
+	}
+	return errors.Join(errs...)
+}
 
 // bandsSQL lists the calendars of the JSON array ?1 (NULL: every
 // calendar) with their band masks.
@@ -506,10 +560,9 @@ func (s *Store) Instances(ctx context.Context, calIDs []int64, r model.Range, fl
 		if !r.To.IsZero() {
 			hi = r.To.Unix() + 1 // keys are whole seconds
 		}
-		// One scan per calendar and band in use: [calendar, band, lowest
-		// start, start bound, end bound].
-		scans := make([]byte, 0, 256)
-		scans = append(scans, '[')
+		// One scan per calendar and band in use: calendar, band, lowest
+		// start, start bound, end bound.
+		args := make([]any, 0, 5*16)
 		for band := 0; band < 2*nBands; band++ {
 			blo, bhi := lo, hi
 			if band&1 == 1 {
@@ -525,25 +578,19 @@ func (s *Store) Instances(ctx context.Context, calIDs []int64, r model.Range, fl
 				blo, endLo = keyMin, blo
 			}
 			for _, c := range cals {
-				if c.bands&(1<<band) == 0 {
-					continue
+				if c.bands&(1<<band) != 0 {
+					args = append(args, c.id, band, blo, bhi, endLo)
 				}
-				if len(scans) > 1 {
-					scans = append(scans, ',')
-				}
-				scans = append(scans, '[')
-				for k, v := range [...]int64{c.id, int64(band), blo, bhi, endLo} {
-					if k > 0 {
-						scans = append(scans, ',')
-					}
-					scans = strconv.AppendInt(scans, v, 10)
-				}
-				scans = append(scans, ']')
 			}
 		}
-		scans = append(scans, ']')
-		args := []any{string(scans)}
-		rows, err := tx.StmtContext(ctx, s.windowStmt).QueryContext(ctx, args...)
+		if len(args) == 0 {
+			return nil
+		}
+		st, args, err := s.windows.stmt(args)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 		if err != nil {
 			return err
 		}
@@ -551,6 +598,12 @@ func (s *Store) Instances(ctx context.Context, calIDs []int64, r model.Range, fl
 		var objIDs []int64 // of out's instances
 		var calID, objID int64
 		add := func(row indexRow) {
+			// Most instances of a chunk miss the window: ruled out on
+			// their keys (widened by any UTC offset, for floating ones)
+			// before times are made of them.
+			if row.start >= sat(hi+maxOffset) || row.end < sat(lo-maxOffset) {
+				return
+			}
 			in := model.Instance{CalendarID: calID}
 			wall := row.flags&rowFloating != 0
 			in.AllDay = row.flags&rowAllDay != 0

@@ -67,7 +67,8 @@ type Store struct {
 	r *sql.DB
 	// Statements of the window query, prepared once: planning the
 	// fourteen-branch query costs more than running it.
-	windowStmt, horizonStmt, bandsStmt *sql.Stmt
+	horizonStmt, bandsStmt *sql.Stmt
+	windows                *windowStmts // of the window query, by size
 	// writer holds the object-write statements, prepared on w.
 	writer *objectWriter
 	// names caches the names of indexed objects per calendar (names.go).
@@ -125,9 +126,8 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	s.r.SetMaxOpenConns(maxReaders)
-	if s.windowStmt, err = s.r.Prepare(windowSQL); err == nil {
-		s.horizonStmt, err = s.r.Prepare(horizonSQL)
-	}
+	s.windows = &windowStmts{db: s.r}
+	s.horizonStmt, err = s.r.Prepare(horizonSQL)
 	if err == nil {
 		s.bandsStmt, err = s.r.Prepare(bandsSQL)
 	}
@@ -188,10 +188,13 @@ func dsn(path string, writer bool) string {
 // Close releases the store's connections.
 func (s *Store) Close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.windowStmt, s.horizonStmt, s.bandsStmt} {
+	for _, st := range []*sql.Stmt{s.horizonStmt, s.bandsStmt} {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
+	}
+	if s.windows != nil {
+		errs = append(errs, s.windows.close())
 	}
 	if s.writer != nil {
 		errs = append(errs, s.writer.close())

@@ -388,8 +388,8 @@ func recurRandomly(rng *rand.Rand, tm *model.Timing) {
 // scans: a plan that scans the instances table would grow with the store.
 func TestWindowQueryUsesIndex(t *testing.T) {
 	s := openTemp(t, Options{})
-	args := []any{"[[1,0,0,10,-1],[2,14,5,10,-1]]"}
-	rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+windowSQL, args...)
+	args := []any{1, 0, 0, 10, -1, 2, 14, 5, 10, -1}
+	rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+windowSQL(2), args...)
 	if err != nil {
 		t.Fatal(err)
 	}
