@@ -193,5 +193,27 @@ func (s *Store) UpdateCalendar(ctx context.Context, c *model.Calendar) error {
 // DeleteCalendar removes the calendar id with its objects, index rows,
 // tombstones and feeds. It returns model.ErrNotFound when there is none.
 func (s *Store) DeleteCalendar(ctx context.Context, id int64) error {
-	return s.deleteRow(ctx, fmt.Sprintf("delete calendar %d", id), `DELETE FROM calendars WHERE id = ?`, id)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		// The objects go by ON DELETE CASCADE; their index rows, which no
+		// foreign key ties to them (see rowKeys), by calendar.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM instances WHERE calendar_id = ?`, id); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM calendars WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err == nil {
+				err = model.ErrNotFound
+			}
+			return err
+		}
+		_, err = nextSeq(ctx, tx, 1)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete calendar %d: %w", id, err)
+	}
+	return nil
 }

@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -221,5 +223,124 @@ func TestDenseRuleCutNotFailed(t *testing.T) {
 	}
 	if len(warnings) != 1 || !errors.Is(warnings[0], model.ErrTooManyInstances) {
 		t.Errorf("warnings %v, want one wrapping ErrTooManyInstances", warnings)
+	}
+}
+
+// checkIndexRows fails unless the instances table holds exactly the rows
+// the live objects list in index_keys: no row left behind by an update,
+// a delete, a calendar's removal or ExtendIndex, none missing.
+func checkIndexRows(t *testing.T, s *Store) {
+	t.Helper()
+	want := map[string]bool{}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, calendar_id, index_keys FROM objects WHERE index_keys IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id, cal int64
+		var keys string
+		if err := rows.Scan(&id, &cal, &keys); err != nil {
+			t.Fatal(err)
+		}
+		list, err := parseKeys(keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range list {
+			want[fmt.Sprint(cal, k[0], k[1], id, k[2])] = true
+		}
+	}
+	rows.Close()
+	have := map[string]bool{}
+	rows, err = s.r.QueryContext(ctx, `SELECT calendar_id, band, start, object_id, recurrence_id FROM instances`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k [5]int64
+		if err := rows.Scan(&k[0], &k[1], &k[2], &k[3], &k[4]); err != nil {
+			t.Fatal(err)
+		}
+		have[fmt.Sprint(k[0], k[1], k[2], k[3], k[4])] = true
+	}
+	rows.Close()
+	for k := range have {
+		if !want[k] {
+			t.Errorf("index row %s belongs to no object", k)
+		}
+	}
+	for k := range want {
+		if !have[k] {
+			t.Errorf("index row %s is missing", k)
+		}
+	}
+}
+
+// TestIndexRowsFollowWrites runs every kind of write against a small
+// index (so that windows move) and checks after each that the index holds
+// the rows of the live objects and nothing else.
+func TestIndexRowsFollowWrites(t *testing.T) {
+	clk := newClock()
+	s := openTemp(t, Options{Now: clk.now, IndexHorizon: 40 * 24 * time.Hour, IndexCap: 30})
+	var cals [2]model.Calendar
+	for i := range cals {
+		cals[i] = model.Calendar{Owner: "alice", Name: fmt.Sprintf("c%d", i)}
+		if err := s.CreateCalendar(ctx, &cals[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	zones := []string{"UTC", "Europe/Berlin"}
+	timing := func(i int) model.Timing {
+		tm := randomTiming(rng, base, zones)
+		if i%2 == 0 {
+			recurRandomly(rng, &tm)
+		}
+		return tm
+	}
+	// A large import (the bulk path), with one UID twice.
+	var objs []model.Object
+	for i := range preloadAt + 50 {
+		objs = append(objs, testObject(cals[0].ID, fmt.Sprintf("o%d.ics", i), timing(i)))
+	}
+	objs = append(objs, testObject(cals[0].ID, "o3.ics", timing(0)))
+	if _, _, err := s.PutObjects(ctx, cals[0].ID, objs); err != nil {
+		t.Fatal(err)
+	}
+	checkIndexRows(t, s)
+	// A small import updating some, adding others; single puts; deletes.
+	objs = objs[:0]
+	for i := range 40 {
+		objs = append(objs, testObject(cals[0].ID, fmt.Sprintf("o%d.ics", i*7), timing(i)))
+	}
+	if _, _, err := s.PutObjects(ctx, cals[0].ID, objs); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 30 {
+		o := testObject(cals[1].ID, fmt.Sprintf("p%d.ics", i%10), timing(i))
+		if _, err := s.PutObject(ctx, &o, model.Condition{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 20 {
+		if err := s.DeleteObject(ctx, cals[0].ID, fmt.Sprintf("o%d.ics", i*11), model.Condition{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkIndexRows(t, s)
+	// Time passes: windows move.
+	clk.t = clk.t.Add(300 * 24 * time.Hour)
+	if n, err := s.ExtendIndex(ctx); err != nil || n == 0 {
+		t.Fatalf("extend index: %d objects, %v", n, err)
+	}
+	checkIndexRows(t, s)
+	if err := s.DeleteCalendar(ctx, cals[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	checkIndexRows(t, s)
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM instances WHERE calendar_id = ?`, cals[1].ID).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d rows of the deleted calendar left, %v", n, err)
 	}
 }

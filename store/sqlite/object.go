@@ -91,11 +91,11 @@ func dataHash(data []byte) uint32 {
 var objectBatches = [...]int{256, 32, 1}
 
 const objectInsertColumns = `calendar_id, name, uid, component, data, summary, search, timing, etag, seq, modified,
-		indexed_from, indexed_until, last_end`
+		indexed_from, indexed_until, last_end, index_keys`
 
 func insertObjectsSQL(n int) string {
 	return `INSERT OR FAIL INTO objects (` + objectInsertColumns + `) VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
 }
 
 // objectBuffer holds new objects of an import, with the ids given them,
@@ -132,7 +132,7 @@ func (b *objectBuffer) flush(ctx context.Context, stmts []*sql.Stmt) error {
 			for _, it := range items[:n] {
 				o, p := it.p.o, it.p
 				args = append(args, b.calID, o.Name, o.UID, o.Component, o.Data, o.Summary, p.search, p.timing, o.ETag,
-					it.seq, it.now, p.plan.indexedFrom, p.plan.indexedUntil, p.plan.lastEnd)
+					it.seq, it.now, p.plan.indexedFrom, p.plan.indexedUntil, p.plan.lastEnd, p.plan.keys)
 			}
 			b.args = args
 			res, err := stmts[i].ExecContext(ctx, args...)
@@ -178,10 +178,11 @@ func supports(c *model.Calendar, comp string) error {
 
 // objectWriter holds the statements of a write transaction.
 type objectWriter struct {
-	insert, update, clear, untomb *sql.Stmt
-	bands                         *sql.Stmt   // adds bands to calendars.bands
-	index                         []*sql.Stmt // by insertBatches
-	inserts                       []*sql.Stmt // by objectBatches
+	insert, update, untomb *sql.Stmt
+	keys, unindex          *sql.Stmt   // an object's index keys; delete one index row
+	bands                  *sql.Stmt   // adds bands to calendars.bands
+	index                  []*sql.Stmt // by insertBatches
+	inserts                []*sql.Stmt // by objectBatches
 }
 
 // prepareObjectWriter prepares the write statements once on the writer's
@@ -198,11 +199,11 @@ func prepareObjectWriter(db *sql.DB) (*objectWriter, error) {
 		st, err = db.Prepare(q)
 		return st
 	}
-	w.insert = prep(`INSERT INTO objects (calendar_id, name, uid, component, data, summary, search, timing, etag, seq, modified,
-		indexed_from, indexed_until, last_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	w.insert = prep(`INSERT INTO objects (` + objectInsertColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	w.update = prep(`UPDATE objects SET name = ?, uid = ?, component = ?, data = ?, summary = ?, search = ?, timing = ?, etag = ?,
-		seq = ?, modified = ?, indexed_from = ?, indexed_until = ?, last_end = ? WHERE id = ?`)
-	w.clear = prep(`DELETE FROM instances WHERE object_id = ?`)
+		seq = ?, modified = ?, indexed_from = ?, indexed_until = ?, last_end = ?, index_keys = ? WHERE id = ?`)
+	w.keys = prep(`SELECT calendar_id, index_keys FROM objects WHERE id = ?`)
+	w.unindex = prep(`DELETE FROM instances WHERE calendar_id = ? AND band = ? AND start = ? AND object_id = ? AND recurrence_id = ?`)
 	w.untomb = prep(`DELETE FROM tombstones WHERE calendar_id = ? AND name = ?`)
 	w.bands = prep(`UPDATE calendars SET bands = bands | ?2 WHERE id = ?1 AND bands & ?2 <> ?2`)
 	for _, n := range insertBatches {
@@ -221,11 +222,12 @@ func prepareObjectWriter(db *sql.DB) (*objectWriter, error) {
 // bind returns the statements bound to tx; they close with it.
 func (w *objectWriter) bind(ctx context.Context, tx *sql.Tx) *objectWriter {
 	b := &objectWriter{
-		insert: tx.StmtContext(ctx, w.insert),
-		update: tx.StmtContext(ctx, w.update),
-		clear:  tx.StmtContext(ctx, w.clear),
-		untomb: tx.StmtContext(ctx, w.untomb),
-		bands:  tx.StmtContext(ctx, w.bands),
+		insert:  tx.StmtContext(ctx, w.insert),
+		update:  tx.StmtContext(ctx, w.update),
+		untomb:  tx.StmtContext(ctx, w.untomb),
+		keys:    tx.StmtContext(ctx, w.keys),
+		unindex: tx.StmtContext(ctx, w.unindex),
+		bands:   tx.StmtContext(ctx, w.bands),
 	}
 	for _, st := range w.index {
 		b.index = append(b.index, tx.StmtContext(ctx, st))
@@ -238,7 +240,7 @@ func (w *objectWriter) bind(ctx context.Context, tx *sql.Tx) *objectWriter {
 
 func (w *objectWriter) close() error {
 	var errs []error
-	all := append([]*sql.Stmt{w.insert, w.update, w.clear, w.untomb, w.bands}, w.index...)
+	all := append([]*sql.Stmt{w.insert, w.update, w.untomb, w.keys, w.unindex, w.bands}, w.index...)
 	for _, st := range append(all, w.inserts...) {
 		if st != nil {
 			errs = append(errs, st.Close())
@@ -265,7 +267,7 @@ func (w *objectWriter) putObject(ctx context.Context, calID, id int64, p *prepar
 	o.Modified = fromNanos(now.UnixNano())
 	if id == 0 {
 		res, err := w.insert.ExecContext(ctx, calID, o.Name, o.UID, o.Component, o.Data, o.Summary, p.search, p.timing, o.ETag,
-			seq, now.UnixNano(), p.plan.indexedFrom, p.plan.indexedUntil, p.plan.lastEnd)
+			seq, now.UnixNano(), p.plan.indexedFrom, p.plan.indexedUntil, p.plan.lastEnd, p.plan.keys)
 		if err != nil {
 			return 0, err
 		}
@@ -273,11 +275,11 @@ func (w *objectWriter) putObject(ctx context.Context, calID, id int64, p *prepar
 			return 0, err
 		}
 	} else {
-		if _, err := w.update.ExecContext(ctx, o.Name, o.UID, o.Component, o.Data, o.Summary, p.search, p.timing, o.ETag,
-			seq, now.UnixNano(), p.plan.indexedFrom, p.plan.indexedUntil, p.plan.lastEnd, id); err != nil {
+		if err := w.clearIndex(ctx, id); err != nil {
 			return 0, err
 		}
-		if _, err := w.clear.ExecContext(ctx, id); err != nil {
+		if _, err := w.update.ExecContext(ctx, o.Name, o.UID, o.Component, o.Data, o.Summary, p.search, p.timing, o.ETag,
+			seq, now.UnixNano(), p.plan.indexedFrom, p.plan.indexedUntil, p.plan.lastEnd, p.plan.keys, id); err != nil {
 			return 0, err
 		}
 	}
@@ -878,6 +880,9 @@ func (s *Store) DeleteObject(ctx context.Context, calID int64, name string, cond
 		}
 		seq, err := nextSeq(ctx, tx, 1)
 		if err != nil {
+			return err
+		}
+		if err := s.writer.bind(ctx, tx).clearIndex(ctx, id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM objects WHERE id = ?`, id); err != nil {
