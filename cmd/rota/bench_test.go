@@ -182,3 +182,39 @@ func BenchmarkSQLiteFloor100k(b *testing.B) {
 	}
 	b.ReportMetric(float64(floor)/float64(base), "x-goical")
 }
+
+// BenchmarkImportBenchFile is BenchmarkImport100k on the file the shared
+// CalDAV benchmark generates (richer events: descriptions, attendees,
+// zones, open series), named by ROTA_BENCH_ICS, for example
+// /tmp/bench-data/n100000/all.ics from `go run ./gen -n 100000 -seed 1
+// -out /tmp/bench-data/n100000 -files=false` in ../shared/bench.
+func BenchmarkImportBenchFile(b *testing.B) {
+	file := os.Getenv("ROTA_BENCH_ICS")
+	if file == "" {
+		b.Skip("ROTA_BENCH_ICS names no file")
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	var imp, base time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		store := filepath.Join(b.TempDir(), "rota.db")
+		t0 := time.Now()
+		goicalDecode(b, data)
+		base += time.Since(t0)
+		var out, errOut bytes.Buffer
+		b.StartTimer()
+		t0 = time.Now()
+		err := runAt(context.Background(), time.Now, []string{"--store", store, "--user", "bench", "--tz", "UTC", "import", file},
+			strings.NewReader(""), &out, &errOut)
+		imp += time.Since(t0)
+		if err != nil {
+			b.Fatalf("import: %v\n%s", err, errOut.String())
+		}
+	}
+	b.ReportMetric(float64(imp)/float64(base), "x-goical")
+}

@@ -144,12 +144,10 @@ func Open(path string, opts Options) (*Store, error) {
 // Page cache sizes in KiB. SQLite's caches live outside the Go heap, so
 // neither the garbage collector nor GOMEMLIMIT sees them: they are kept
 // small except while a large import runs, which must not spill pages to
-// the WAL mid-transaction and read them back. A reader's cache holds the
-// b-tree pages a window query visits (the interior pages and a leaf per
-// band and calendar) with room to spare; with SQLite's default (2000 KiB)
-// a query at 100k objects read a third of its pages back from the file.
+// the WAL mid-transaction and read them back. Readers keep SQLite's default
+// (2000 KiB each, at most maxReaders of them): a window query scans only
+// the bands its calendars use, whose pages fit.
 const (
-	readerCacheKiB = 8 << 10
 	writerCacheKiB = 16 << 10
 	importCacheKiB = 64 << 10
 	maxReaders     = 4
@@ -179,7 +177,6 @@ func dsn(path string, writer bool) string {
 		q.Add("_pragma", "journal_size_limit(67108864)")
 		q.Set("_txlock", "immediate")
 	} else {
-		q.Add("_pragma", "cache_size(-"+strconv.Itoa(readerCacheKiB)+")")
 		q.Add("_pragma", "query_only(1)")
 	}
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
