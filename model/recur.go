@@ -575,6 +575,7 @@ type expander struct {
 	overs    []*placedOverride
 	taf      []*placedOverride // THISANDFUTURE, by recWall
 	budget   int
+	limit    int // the budget it started with, for messages
 
 	zoneStart, zoneEnd time.Time // memo of place: the zone period last used
 	zoneOff            time.Duration
@@ -584,7 +585,7 @@ func newExpander(t *Timing, floatLoc *time.Location) (*expander, error) {
 	if floatLoc == nil {
 		floatLoc = time.UTC
 	}
-	x := &expander{t: t, floatLoc: floatLoc, budget: MaxInstances}
+	x := &expander{t: t, floatLoc: floatLoc, budget: MaxInstances, limit: MaxInstances}
 	if len(t.ExDates) > 0 {
 		x.ex, x.exDate = map[int64]bool{}, map[int64]bool{}
 	}
@@ -884,10 +885,18 @@ func (x *expander) generate(from, to time.Time, fn func(w, at time.Time) bool) e
 // instances the instances so far are returned with an error wrapping
 // ErrTooManyInstances.
 func (t *Timing) Expand(r Range, floating *time.Location) ([]Occurrence, error) {
+	return t.ExpandAtMost(r, floating, MaxInstances)
+}
+
+// ExpandAtMost is Expand with a cap of n generated instances instead of
+// MaxInstances: a cheap way to learn whether a rule has at most n
+// instances in r, and which.
+func (t *Timing) ExpandAtMost(r Range, floating *time.Location, n int) ([]Occurrence, error) {
 	x, err := newExpander(t, floating)
 	if err != nil {
 		return nil, fmt.Errorf("model: expand %q: %w", t.RRule, err)
 	}
+	x.budget, x.limit = n, n
 	out, err := x.expand(r)
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].Start.Equal(out[j].Start) {
@@ -942,7 +951,7 @@ func (x *expander) expand(r Range) ([]Occurrence, error) {
 			return true
 		})
 		if errors.Is(err, errBudget) {
-			err = fmt.Errorf("model: expand %q: more than %d instances: %w", x.t.RRule, MaxInstances, ErrTooManyInstances)
+			err = fmt.Errorf("model: expand %q: more than %d instances: %w", x.t.RRule, x.limit, ErrTooManyInstances)
 		} else if err != nil {
 			err = fmt.Errorf("model: expand %q: %w", x.t.RRule, err)
 		}

@@ -36,26 +36,25 @@ func chunk(rows []indexRow) []indexRow {
 	if len(rows) < 2 {
 		return rows
 	}
+	if oneBand(rows) { // the usual series: runs of rows, cut without copies
+		out := make([]indexRow, 0, len(rows)/4+1)
+		for i := 0; i < len(rows); {
+			j := i + 1
+			for j < len(rows) && j-i < chunkMax && rows[j].start-rows[i].start < chunkSpan {
+				j++
+			}
+			out = append(out, chunkRow(rows[i:j]))
+			i = j
+		}
+		return out
+	}
 	type open struct {
 		first int // index in rows of the chunk's first row
 		items []indexRow
 	}
 	var out []indexRow
 	var cur [nBands]*open
-	emit := func(c *open) {
-		if len(c.items) == 1 {
-			out = append(out, c.items[0])
-			return
-		}
-		r := c.items[0]
-		r.band += nBands
-		r.summary = ""
-		for _, it := range c.items {
-			r.end = max(r.end, it.end)
-		}
-		r.more = packChunk(r.start, c.items)
-		out = append(out, r)
-	}
+	emit := func(c *open) { out = append(out, chunkRow(c.items)) }
 	for i, r := range rows {
 		c := cur[r.band]
 		if c != nil && (r.start-rows[c.first].start >= chunkSpan || len(c.items) == chunkMax) {
@@ -74,6 +73,31 @@ func chunk(rows []indexRow) []indexRow {
 		}
 	}
 	return out
+}
+
+func oneBand(rows []indexRow) bool {
+	for _, r := range rows[1:] {
+		if r.band != rows[0].band {
+			return false
+		}
+	}
+	return true
+}
+
+// chunkRow is the row of a chunk of items (one band, sorted by start): the
+// item itself when it is alone.
+func chunkRow(items []indexRow) indexRow {
+	r := items[0]
+	if len(items) == 1 {
+		return r
+	}
+	r.band += nBands
+	r.summary = ""
+	for _, it := range items {
+		r.end = max(r.end, it.end)
+	}
+	r.more = packChunk(r.start, items)
+	return r
 }
 
 // packChunk encodes items (sorted by start, the first starting at base):

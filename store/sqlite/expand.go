@@ -30,7 +30,13 @@ func expand(t *model.Timing, r model.Range, floating *time.Location) ([]occ, err
 		}
 		return []occ{{start: st, end: en}}, nil
 	}
-	list, err := t.Expand(r, floating)
+	return expandAtMost(t, r, floating, model.MaxInstances)
+}
+
+// expandAtMost is expand of a recurring t with the engine stopping after
+// n instances (errTooManyInstances).
+func expandAtMost(t *model.Timing, r model.Range, floating *time.Location, n int) ([]occ, error) {
+	list, err := t.ExpandAtMost(r, floating, n)
 	if err != nil {
 		return nil, err
 	}

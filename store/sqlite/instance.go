@@ -215,6 +215,22 @@ func (s *Store) planRows(t *model.Timing) (indexPlan, error) {
 		center = last
 	}
 	back, ahead := s.horizon/2, s.horizon
+	// A rule begun before the window whose instances from the first one up
+	// to the window's end fit under the row cap (the open weekly meeting
+	// begun a year or two ago) is indexed from its first instance, so that
+	// its past reads the index too. Tried first, the engine stopping at the
+	// cap: one expansion of at most cap instances either way.
+	if until := center.Add(ahead).Truncate(time.Second); center.Add(-back).After(first) {
+		occs, err := expandAtMost(t, model.Range{To: until}, time.UTC, s.cap)
+		if err == nil && len(occs) <= s.cap {
+			p.indexedUntil = sql.NullInt64{Int64: until.Unix(), Valid: true}
+			p.rows = s.rows(t, occs)
+			return p, nil
+		}
+		if err != nil && !errors.Is(err, errTooManyInstances) {
+			return p, err
+		}
+	}
 	var occs []occ
 	var from time.Time // zero: from the first instance
 	for {
@@ -226,9 +242,6 @@ func (s *Store) planRows(t *model.Timing) (indexPlan, error) {
 		occs, err = expand(t, model.Range{From: from, To: until}, time.UTC)
 		if err == nil {
 			p.indexedUntil = sql.NullInt64{Int64: until.Unix(), Valid: true}
-			if all, ok := s.fromFirst(t, occs, first, from, until); ok {
-				occs, from = all, time.Time{}
-			}
 			break
 		}
 		if !errors.Is(err, errTooManyInstances) {
@@ -273,27 +286,6 @@ func (s *Store) planRows(t *model.Timing) (indexPlan, error) {
 	}
 	p.rows = rows[k:n]
 	return p, nil
-}
-
-// fromFirst widens a window-indexed rule's index back to its first
-// instance when the rows still fit under the cap: a rule that began a year
-// or two ago (the usual open-ended weekly meeting) is then read from the
-// index for every query in its past too, rather than expanded on the fly.
-// The instances of [from, until) estimate the rule's rate, so a rule that
-// could not fit is never expanded from its start.
-func (s *Store) fromFirst(t *model.Timing, occs []occ, first, from, until time.Time) ([]occ, bool) {
-	if from.IsZero() || len(occs) == 0 || len(occs) > s.cap || !until.After(from) {
-		return nil, false
-	}
-	est := float64(len(occs)) * float64(until.Sub(first)) / float64(until.Sub(from))
-	if est > float64(s.cap) {
-		return nil, false
-	}
-	all, err := expand(t, model.Range{To: until}, time.UTC)
-	if err != nil || len(all) > s.cap {
-		return nil, false
-	}
-	return all, true
 }
 
 // openRule reports whether an RRULE may go on for ever: it has neither
