@@ -8,7 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
+	"hash/crc32"
 	"runtime"
 	"strconv"
 	"strings"
@@ -73,11 +73,13 @@ func etag(seq int64, hash uint32) string {
 	return strconv.FormatInt(seq, 36) + "-" + strconv.FormatUint(uint64(hash), 36)
 }
 
+// dataHash is CRC-32C, which the CPU computes (FNV-1a, a byte at a time,
+// was a tenth of an import's preparation).
 func dataHash(data []byte) uint32 {
-	h := fnv.New32a()
-	h.Write(data)
-	return h.Sum32()
+	return crc32.Checksum(data, castagnoli)
 }
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // objectBatches are the row counts of the prepared multi-row INSERTs of
 // new objects.

@@ -39,6 +39,14 @@ func searchText(summary string, data []byte) string {
 	for len(data) > 0 {
 		// One logical line: a physical line and its continuations.
 		line, rest := physical(data)
+		if name, ok := lineName(line); ok && !searchProp(name) {
+			// Not searched: skipped with its continuations, uncopied.
+			for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
+				_, rest = physical(rest)
+			}
+			data = rest
+			continue
+		}
 		if len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
 			scratch = append(scratch[:0], line...)
 			for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
@@ -61,6 +69,17 @@ func searchText(summary string, data []byte) string {
 		writeValue(&b, value)
 	}
 	return b.String()
+}
+
+// lineName is the property name of a content line, read from its first
+// physical line; ok is false when that line does not hold the whole name.
+func lineName(line []byte) (name []byte, ok bool) {
+	for i, c := range line {
+		if c == ';' || c == ':' {
+			return line[:i], true
+		}
+	}
+	return nil, false
 }
 
 // physical cuts the first physical line (without its CR LF) off data.
