@@ -281,6 +281,12 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return err
 	}
+	return commit(tx, fn)
+}
+
+// commit runs fn in tx, committing when fn returns nil and rolling back
+// otherwise.
+func commit(tx *sql.Tx, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
@@ -318,11 +324,7 @@ func (s *Store) writeBulk(ctx context.Context, fn func(tx *sql.Tx) error) error 
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return commit(tx, fn)
 }
 
 // read runs fn in one read transaction, so everything fn reads comes from
