@@ -12,6 +12,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -319,7 +320,14 @@ func (s *Store) writeBulk(ctx context.Context, fn func(tx *sql.Tx) error) error 
 	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
 		return err
 	}
-	defer conn.ExecContext(restore, `PRAGMA foreign_keys = ON`)
+	defer func() {
+		if _, err := conn.ExecContext(restore, `PRAGMA foreign_keys = ON`); err != nil {
+			// A writer left without foreign keys must not serve again
+			// (deleting a calendar relies on them): the pool drops it
+			// and opens a fresh one.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
