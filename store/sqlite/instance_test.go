@@ -309,6 +309,10 @@ func TestIndexRowsFollowWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkIndexRows(t, s)
+	var fk int
+	if err := s.w.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != 1 {
+		t.Errorf("foreign keys after a bulk import: %d, %v", fk, err)
+	}
 	// A small import updating some, adding others; single puts; deletes.
 	objs = objs[:0]
 	for i := range 40 {
