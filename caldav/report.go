@@ -142,15 +142,7 @@ func (q *request) calendarQuery(root *node) {
 			q.h.fail(q.w, q.r, err)
 			return
 		}
-		names := make([]string, 0, len(insts))
-		seen := make(map[string]struct{}, len(insts))
-		for i := range insts {
-			n := insts[i].ObjectName
-			if _, dup := seen[n]; !dup {
-				seen[n] = struct{}{}
-				names = append(names, n)
-			}
-		}
+		names := objectNames(insts)
 		if len(names) > 0 {
 			if objs, err = q.h.store.ObjectsByName(ctx, c.ID, names); err != nil {
 				q.h.fail(q.w, q.r, err)
@@ -211,15 +203,7 @@ func (q *request) queryIndexed(pr *propRequest, comp string, tr *timeRange, spec
 		q.h.fail(q.w, q.r, err)
 		return
 	}
-	names := make([]string, 0, len(insts))
-	seen := make(map[string]struct{}, len(insts))
-	for i := range insts {
-		n := insts[i].ObjectName
-		if _, dup := seen[n]; !dup {
-			seen[n] = struct{}{}
-			names = append(names, n)
-		}
-	}
+	names := objectNames(insts)
 	members, err := q.h.mirror.fetch(ctx, q.h.store, c.ID, col, names)
 	if err != nil {
 		q.h.fail(q.w, q.r, err)
@@ -795,4 +779,19 @@ func instanceComponent(cal *ical.Calendar, in model.Instance, loc *time.Location
 		}
 	}
 	return master
+}
+
+// objectNames lists the objects the instances belong to, each once, in the
+// order of their first instance.
+func objectNames(insts []model.Instance) []string {
+	names := make([]string, 0, len(insts))
+	seen := make(map[string]struct{}, len(insts))
+	for i := range insts {
+		n := insts[i].ObjectName
+		if _, dup := seen[n]; !dup {
+			seen[n] = struct{}{}
+			names = append(names, n)
+		}
+	}
+	return names
 }

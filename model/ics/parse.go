@@ -43,15 +43,6 @@ func (p *prop) param(name string) string {
 	return ""
 }
 
-func (p *prop) hasParam(name string) bool {
-	for i := range p.params {
-		if p.params[i].name == name {
-			return true
-		}
-	}
-	return false
-}
-
 // setParam replaces (or adds, or with value "" removes) a parameter.
 func (p *prop) setParam(name, value string) {
 	for i := range p.params {

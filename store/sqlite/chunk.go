@@ -36,41 +36,31 @@ func chunk(rows []indexRow) []indexRow {
 	if len(rows) < 2 {
 		return rows
 	}
-	if oneBand(rows) { // the usual series: runs of rows, cut without copies
-		out := make([]indexRow, 0, len(rows)/4+1)
-		for i := 0; i < len(rows); {
-			j := i + 1
-			for j < len(rows) && j-i < chunkMax && rows[j].start-rows[i].start < chunkSpan {
-				j++
-			}
-			out = append(out, chunkRow(rows[i:j]))
-			i = j
-		}
-		return out
+	if oneBand(rows) { // the usual series: cut without copies
+		return cutRuns(make([]indexRow, 0, len(rows)/4+1), rows)
 	}
-	type open struct {
-		first int // index in rows of the chunk's first row
-		items []indexRow
+	var byBand [nBands][]indexRow
+	for _, r := range rows {
+		byBand[r.band] = append(byBand[r.band], r)
 	}
 	var out []indexRow
-	var cur [nBands]*open
-	emit := func(c *open) { out = append(out, chunkRow(c.items)) }
-	for i, r := range rows {
-		c := cur[r.band]
-		if c != nil && (r.start-rows[c.first].start >= chunkSpan || len(c.items) == chunkMax) {
-			emit(c)
-			c = nil
-		}
-		if c == nil {
-			c = &open{first: i}
-			cur[r.band] = c
-		}
-		c.items = append(c.items, r)
+	for _, rs := range byBand {
+		out = cutRuns(out, rs)
 	}
-	for _, c := range cur {
-		if c != nil {
-			emit(c)
+	return out
+}
+
+// cutRuns appends to out the chunk rows of rows (one band, sorted by
+// start): runs of at most chunkMax rows starting within chunkSpan of the
+// run's first.
+func cutRuns(out, rows []indexRow) []indexRow {
+	for i := 0; i < len(rows); {
+		j := i + 1
+		for j < len(rows) && j-i < chunkMax && rows[j].start-rows[i].start < chunkSpan {
+			j++
 		}
+		out = append(out, chunkRow(rows[i:j]))
+		i = j
 	}
 	return out
 }

@@ -348,3 +348,23 @@ func TestIndexRowsFollowWrites(t *testing.T) {
 		t.Errorf("%d rows of the deleted calendar left, %v", n, err)
 	}
 }
+
+// TestUnindexedOnlyCalendar: a calendar whose only object is a rule
+// indexed for a day around its start answers a minute far from it by
+// expanding on the fly.
+func TestUnindexedOnlyCalendar(t *testing.T) {
+	s := openTemp(t, Options{})
+	c := model.Calendar{Owner: "alice", Name: "ticks"}
+	if err := s.CreateCalendar(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	o := testObject(c.ID, "tick.ics", model.Timing{Start: day, Duration: time.Second, HasEnd: true, RRule: "FREQ=SECONDLY"})
+	if _, err := s.PutObject(ctx, &o, model.Condition{}); err != nil {
+		t.Fatal(err)
+	}
+	ins, err := s.Instances(ctx, []int64{c.ID}, model.Range{From: day.AddDate(0, 0, 30), To: day.AddDate(0, 0, 30).Add(time.Minute)}, nil)
+	if err != nil || len(ins) != 60 {
+		t.Errorf("a minute of a secondly rule: %d instances, %v", len(ins), err)
+	}
+}

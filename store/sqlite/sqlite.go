@@ -364,13 +364,6 @@ func (s *Store) Head(ctx context.Context) (int64, error) {
 	return head, nil
 }
 
-func nanos(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
 func fromNanos(n int64) time.Time {
 	if n == 0 {
 		return time.Time{}
